@@ -1,0 +1,158 @@
+"""Parties: vendors, clients (whales, regulars and supplier accounts), brands, strains."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from generators.common import at, pick, setup_day, slug
+from generators.pools import (BRAND_WORDS, CA_CITIES, NAME_CORE, NAME_KIND, NAME_LEAD,
+                              STRAINS, VENDOR_NAMES)
+
+WHALE_TAG = "VIP"
+SUPPLIER_TAG = "Supplier"
+VENDOR_TERMS = [("Consignment", 0.9), ("Net 30", 0.1)]
+
+
+def _phone(rng, area: str) -> str:
+    return f"({area}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
+
+
+def _address(ctx, rng) -> tuple[str, str]:
+    city, zip_code, area = pick(rng, CA_CITIES)
+    return f"{ctx.fake.street_address()}, {city}, CA {zip_code}", area
+
+
+def _unique_names(rng, count: int, make) -> list[str]:
+    names, seen = [], set()
+    while len(names) < count:
+        name = make(len(names))
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def vendors(ctx):
+    rng = ctx.rng
+    count = ctx.scaled(ctx.scenario.vendors)
+
+    def make(i):
+        if i < len(VENDOR_NAMES):
+            return VENDOR_NAMES[i]
+        return f"{pick(rng, NAME_LEAD)} {pick(rng, NAME_CORE)} Farms"
+
+    rows = []
+    for n, name in enumerate(_unique_names(rng, count, make), start=1):
+        _address_text, area = _address(ctx, rng)
+        contact = ctx.fake.name()
+        created = at(setup_day(ctx) - dt.timedelta(days=rng.randint(30, 400)), 10 + n % 7)
+        terms = "Consignment" if rng.random() < 0.9 else "Net 30"
+        rows.append({
+            "id": ctx.id(n), "name": name, "contactName": contact,
+            "contactEmail": f"{slug(contact, '.')}@{slug(name, '')}.example",
+            "contactPhone": _phone(rng, area), "paymentTerms": terms,
+            "notes": f"{'Consigns' if terms == 'Consignment' else 'Sells'} flower to us; "
+                     f"pickup at the farm or delivery to Oakland DC.",
+            "createdAt": created, "updatedAt": created,
+        })
+    return rows
+
+
+def _client_name(rng) -> str:
+    return f"{pick(rng, NAME_LEAD)} {pick(rng, NAME_CORE)} {pick(rng, NAME_KIND)}"
+
+
+def clients(ctx):
+    """Buying clients (whales first, tagged VIP) and one supplier account per vendor.
+
+    TERP keeps suppliers as clients too (intake sessions point at clients), so
+    each vendor has a client row with ``is_seller`` set.
+    """
+    rng = ctx.rng
+    buyers = ctx.scaled(ctx.scenario.clients)
+    whales = min(buyers, ctx.scaled(ctx.scenario.whales))
+    names = _unique_names(rng, buyers, lambda _i: _client_name(rng))
+    rows = []
+    for n, name in enumerate(names, start=1):
+        whale = n <= whales
+        address, area = _address(ctx, rng)
+        created = at(setup_day(ctx) - dt.timedelta(days=rng.randint(0, 600)), rng.randint(9, 17))
+        tags = [WHALE_TAG] if whale else []
+        if rng.random() < 0.3:
+            tags.append(pick(rng, ["Delivery", "Storefront", "Chain", "Net 30", "COD Only"]))
+        rows.append(_client_row(ctx, n, f"TERI-{n:05d}", name, address, area, created,
+                                buyer=True, seller=False, tags=tags))
+    for vendor in ctx.rows("vendors"):
+        n = len(rows) + 1
+        address, area = _address(ctx, rng)
+        rows.append(_client_row(ctx, n, f"TERI-{n:05d}", vendor["name"], address, area,
+                                vendor["createdAt"], buyer=False, seller=True,
+                                tags=[SUPPLIER_TAG]))
+    return rows
+
+
+def _client_row(ctx, n, code, name, address, area, created, *, buyer, seller, tags):
+    rng = ctx.rng
+    return {
+        "id": ctx.id(n), "teri_code": code, "name": name,
+        "email": f"orders@{slug(name, '')}.example", "phone": _phone(rng, area),
+        "address": address, "is_buyer": buyer, "is_seller": seller,
+        "is_brand": seller and rng.random() < 0.5, "is_referee": False,
+        "is_contractor": False, "tags": tags, "pricing_profile_id": None,
+        "custom_pricing_rules": None, "cogsAdjustmentType": "NONE",
+        "cogs_adjustment_value": Decimal("0"), "auto_defer_consignment": seller,
+        "total_spent": Decimal("0"), "total_profit": Decimal("0"),
+        "avg_profit_margin": Decimal("0"), "total_owed": Decimal("0"),
+        "oldest_debt_days": 0, "vip_portal_enabled": False, "vip_portal_last_login": None,
+        "created_at": created, "updated_at": created,
+    }
+
+
+def brands(ctx):
+    """Each vendor sells under one or two brands; plus the house brand."""
+    rng = ctx.rng
+    rows = []
+    created = at(setup_day(ctx), 12)
+    for vendor in ctx.rows("vendors"):
+        stem = vendor["name"].split()[0]
+        for word in rng.sample(BRAND_WORDS, rng.choice([1, 1, 2])):
+            rows.append({"id": ctx.id(len(rows) + 1), "name": f"{stem} {word}",
+                         "vendorId": vendor["id"],
+                         "description": f"{word} line from {vendor['name']}",
+                         "createdAt": created, "updatedAt": created})
+    rows.append({"id": ctx.id(len(rows) + 1), "name": "TERP House", "vendorId": None,
+                 "description": "House brand for blended and repacked product",
+                 "createdAt": created, "updatedAt": created})
+    return rows
+
+
+def strains(ctx):
+    """Well-known strains; beyond the list, numbered phenotypes of them."""
+    count = ctx.scaled(ctx.scenario.strains)
+    created = at(setup_day(ctx), 12, 30)
+    base = STRAINS[: min(count, len(STRAINS))]
+    rows = []
+    for n, (name, category) in enumerate(base, start=1):
+        rows.append({
+            "id": ctx.id(n), "name": name, "standardizedName": slug(name),
+            "aliases": None, "category": category,
+            "description": f"{category.capitalize()} strain", "openthcId": None,
+            "openthcStub": None, "parentStrainId": None, "baseStrainName": name,
+            "createdAt": created, "updatedAt": created,
+        })
+    pheno = 2
+    while len(rows) < count:
+        for parent in list(rows[: len(base)]):
+            if len(rows) >= count:
+                break
+            name = f"{parent['name']} #{pheno}"
+            rows.append({
+                "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": slug(name),
+                "aliases": None, "category": parent["category"],
+                "description": f"Phenotype {pheno} of {parent['name']}", "openthcId": None,
+                "openthcStub": None, "parentStrainId": parent["id"],
+                "baseStrainName": parent["name"], "createdAt": created, "updatedAt": created,
+            })
+        pheno += 1
+    return rows

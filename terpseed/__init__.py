@@ -1,0 +1,1 @@
+"""terpseed: the runtime shared by the schema chain, the seed chain and the checks."""

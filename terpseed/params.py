@@ -1,0 +1,84 @@
+"""The ``-x`` arguments of the chains, validated before anything is written.
+
+    alembic -c seed.ini -x scenario=light -x seed=7 -x scale=2 upgrade head
+
+A bad value stops the run with one line that names it and the valid values.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from terpseed.errors import SeedError
+from terpseed.render import DIALECTS
+from terpseed.scenarios import SCENARIOS, Scenario
+
+DEFAULT_SCENARIO = "full"
+DEFAULT_SEED = 12345
+DEFAULT_SCALE = 1.0
+MAX_SCALE = 100.0
+
+SCHEMA_OPTIONS = {
+    "url": "database URL (else SEED_DATABASE_URL, else the embedded SQLite file)",
+    "dialect": "dialect of --sql output when no URL is given: mysql (default) or sqlite",
+}
+SEED_OPTIONS = {
+    **SCHEMA_OPTIONS,
+    "scenario": "light, full (default), edgeCases or chaos",
+    "seed": f"integer seed of every random stream (default {DEFAULT_SEED})",
+    "scale": "positive multiplier on volumes (default 1)",
+}
+
+
+@dataclass(frozen=True)
+class SeedParams:
+    scenario: Scenario
+    seed: int
+    scale: float
+
+    def describe(self) -> str:
+        return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
+
+
+def check_options(x_args: dict[str, str], known: dict[str, str]) -> None:
+    for key in x_args:
+        if key not in known:
+            raise SeedError(
+                f"unknown -x option {key!r}; valid: {', '.join(known)}"
+            )
+
+
+def parse_dialect(x_args: dict[str, str]) -> str:
+    dialect = x_args.get("dialect", "mysql")
+    if dialect not in DIALECTS:
+        raise SeedError(f"-x dialect={dialect!r} is not valid; valid: {', '.join(DIALECTS)}")
+    return dialect
+
+
+def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
+    name = x_args.get("scenario", DEFAULT_SCENARIO)
+    if name not in SCENARIOS:
+        raise SeedError(
+            f"-x scenario={name!r} is not a scenario; valid: {', '.join(SCENARIOS)}"
+        )
+    raw_seed = x_args.get("seed", str(DEFAULT_SEED))
+    try:
+        seed = int(raw_seed, 10)
+    except ValueError:
+        seed = None
+    if seed is None or not 0 <= seed < 2**63:
+        raise SeedError(
+            f"-x seed={raw_seed!r} is not valid; valid: an integer from 0 to {2**63 - 1}"
+        )
+    raw_scale = x_args.get("scale", str(DEFAULT_SCALE))
+    try:
+        scale = float(raw_scale)
+    except ValueError:
+        scale = math.nan
+    if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise SeedError(
+            f"-x scale={raw_scale!r} is not valid; valid: a number greater than 0"
+            f" and at most {MAX_SCALE:g} (1 = the scenario's own volumes)"
+        )
+    return SeedParams(SCENARIOS[name], seed, scale)

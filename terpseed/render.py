@@ -1,0 +1,232 @@
+"""Render seed SQL: Jinja templates, values and names quoted by the dialect.
+
+Every value goes through the target dialect's own literal rendering
+(``SQLCompiler.render_literal_value`` with the column's type from the schema
+model), and every identifier through its ``IdentifierPreparer``; nothing is
+spliced in with string formatting.  The dialect is built with the ``named``
+paramstyle, so ``%`` is never doubled, and the SQL is executed with no
+parameters online and printed as is offline: the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import jinja2
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, sqlite
+
+from terpseed.errors import SeedError
+from terpseed.schema import metadata as schema_metadata
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+DIALECTS = ("mysql", "sqlite")
+
+
+def render_dialect(name: str) -> sa.engine.Dialect:
+    """The dialect that renders SQL text for the backend ``name``."""
+    if name == "mysql":
+        dialect = mysql.dialect(paramstyle="named")
+        dialect._backslash_escapes = True  # the session's sql_mode is pinned to match
+        return dialect
+    if name == "sqlite":
+        return sqlite.dialect(paramstyle="named")
+    raise SeedError(f"unknown dialect {name!r}; valid: {', '.join(DIALECTS)}")
+
+
+def json_text(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept (byte-stable)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+
+
+def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any], str]:
+    col_type = column.type
+    where = f"{table}.{column.name}"
+
+    def bad(value, expected):
+        raise SeedError(
+            f"seed value for {where} ({col_type}) must be {expected},"
+            f" the generator gave {value!r}"
+        )
+
+    if isinstance(col_type, sa.Boolean):
+        def render(value):
+            if not isinstance(value, bool):
+                bad(value, "a bool")
+            return compiler.render_literal_value(value, col_type)
+    elif isinstance(col_type, sa.Integer):
+        def render(value):
+            if type(value) is not int:
+                bad(value, "an int")
+            return str(value)
+    elif isinstance(col_type, sa.Numeric):
+        scale = col_type.scale or 0
+        quantum = Decimal(1).scaleb(-scale)
+
+        def render(value):
+            if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
+                bad(value, "a Decimal or int")
+            exact = Decimal(value).quantize(quantum)
+            if exact != value:
+                bad(value, f"exact to {scale} decimal places")
+            return compiler.render_literal_value(exact, col_type)
+    elif isinstance(col_type, sa.Enum):
+        allowed = frozenset(col_type.enums)
+
+        def render(value):
+            if value not in allowed:
+                bad(value, "one of " + ", ".join(col_type.enums))
+            return compiler.render_literal_value(value, col_type)
+    elif isinstance(col_type, sa.JSON):
+        text_type = sa.Text()
+
+        def render(value):
+            return compiler.render_literal_value(json_text(value), text_type)
+    elif isinstance(col_type, (sa.DateTime, sa.TIMESTAMP)):
+        def render(value):
+            if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+                bad(value, "a naive datetime (UTC)")
+            return compiler.render_literal_value(value, col_type)
+    elif isinstance(col_type, sa.Date):
+        def render(value):
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                bad(value, "a date")
+            return compiler.render_literal_value(value, col_type)
+    elif isinstance(col_type, sa.String):
+        length = col_type.length
+
+        def render(value):
+            if not isinstance(value, str):
+                bad(value, "a str")
+            if length is not None and len(value) > length:
+                bad(value, f"at most {length} characters")
+            return compiler.render_literal_value(value, col_type)
+    else:  # pragma: no cover - the schema model has no other types
+        raise SeedError(f"no literal renderer for {where} ({col_type})")
+
+    nullable = column.nullable
+
+    def render_or_null(value):
+        if value is None:
+            if not nullable:
+                raise SeedError(f"seed value for {where} is NULL but the column is NOT NULL")
+            return "NULL"
+        return render(value)
+
+    return render_or_null
+
+
+class SqlRenderer:
+    """Renders templates for one dialect against the schema model."""
+
+    def __init__(self, dialect_name: str, metadata: sa.MetaData = schema_metadata,
+                 templates_dir: Path = TEMPLATES_DIR):
+        self.dialect_name = dialect_name
+        self.dialect = render_dialect(dialect_name)
+        self.metadata = metadata
+        self._compiler = self.dialect.statement_compiler(self.dialect, None)
+        self._preparer = self.dialect.identifier_preparer
+        self._row_renderers: dict[tuple[str, tuple[str, ...]], Callable] = {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            dialect=dialect_name,
+            ident=self.ident,
+            idents=self.idents,
+            values=self.values,
+            id_predicate=self.id_predicate,
+            literal=self.literal,
+        )
+
+    # -- names -----------------------------------------------------------
+    def ident(self, name: str) -> str:
+        return self._preparer.quote(name)
+
+    def idents(self, names: Sequence[str]) -> str:
+        return ", ".join(self.ident(n) for n in names)
+
+    # -- values ----------------------------------------------------------
+    def table(self, name: str) -> sa.Table:
+        try:
+            return self.metadata.tables[name]
+        except KeyError:
+            raise SeedError(f"table {name!r} is not in the schema model") from None
+
+    def row_renderer(self, table: str, columns: Sequence[str]) -> Callable[[dict], str]:
+        key = (table, tuple(columns))
+        renderer = self._row_renderers.get(key)
+        if renderer is None:
+            sa_table = self.table(table)
+            missing = [c for c in columns if c not in sa_table.c]
+            if missing:
+                raise SeedError(f"template for {table} names columns not in the schema: {missing}")
+            unlisted = [c.name for c in sa_table.c if c.name not in columns]
+            if unlisted:
+                raise SeedError(
+                    f"template for {table} leaves out columns {unlisted}; a seed template"
+                    " lists every column, so no value comes from a server default or the clock"
+                )
+            if columns[0] != "id":
+                raise SeedError(f"template for {table} must list 'id' first")
+            fns = [_column_renderer(self._compiler, table, sa_table.c[c]) for c in columns]
+            expected = frozenset(columns)
+
+            def renderer(row: dict) -> str:
+                if row.keys() != expected:
+                    extra = sorted(set(row) - expected)
+                    lacking = sorted(expected - set(row))
+                    raise SeedError(
+                        f"generator row for {table} does not match its template:"
+                        f" extra keys {extra}, missing keys {lacking}"
+                    )
+                return "(" + ", ".join(fn(row[c]) for fn, c in zip(fns, columns)) + ")"
+
+            self._row_renderers[key] = renderer
+        return renderer
+
+    def values(self, table: str, columns: Sequence[str], rows: Iterable[dict]) -> str:
+        render = self.row_renderer(table, columns)
+        return ",\n".join("    " + render(row) for row in rows)
+
+    def literal(self, value: Any, type_: sa.types.TypeEngine) -> str:
+        if value is None:
+            return "NULL"
+        return self._compiler.render_literal_value(value, type_)
+
+    def id_predicate(self, ranges: Sequence[tuple[int, int]]) -> str:
+        ident = self.ident("id")
+        parts = [
+            f"{ident} = {lo}" if lo == hi else f"{ident} BETWEEN {lo} AND {hi}"
+            for lo, hi in ranges
+        ]
+        return "\n    OR ".join(parts)
+
+    # -- templates -------------------------------------------------------
+    def render(self, template: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(template).render(**context).strip()
+        except jinja2.TemplateNotFound:
+            raise SeedError(f"template {template!r} not found under {TEMPLATES_DIR}") from None
+
+
+def id_ranges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted ids folded into inclusive (low, high) runs."""
+    ranges: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if ranges and i == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], i)
+        else:
+            ranges.append((i, i))
+    return ranges

@@ -1,0 +1,146 @@
+"""What the generators see: seeded random streams, the scenario, other tables.
+
+A seed run has one ``World`` per (scenario, seed, scale).  It knows, from the
+seed revisions' ``STEPS``, which generator fills which table, and builds a
+table's rows the first time anything asks for them (the revision that inserts
+the table, or a generator of a later table that needs its ids).  Every
+table's random stream is seeded from (seed, revision, table) alone, so a
+table's rows are the same whichever order they are asked for in, in a
+process that applies one revision or all of them, online or offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from faker import Faker
+
+from terpseed.errors import SeedError
+from terpseed.params import SeedParams
+
+# Seeded rows take ids from here up, far above what AUTO_INCREMENT gives the
+# application's own rows, so the two never collide and a downgrade can name
+# exactly the rows it wrote.
+SEED_ID_BASE = 1_000_000_000
+SEED_ID_LIMIT = 2_147_483_647  # INT's maximum: every TERP primary key is an INT
+
+Generator = Callable[["GenContext"], Iterable[dict]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One table of a seed revision: its generator and its template."""
+
+    table: str
+    generator: Generator
+    template: str | None = None
+
+    @property
+    def template_name(self) -> str:
+        return self.template or f"seed/{self.table}.sql.j2"
+
+
+def stream(seed: int, revision: str, name: str) -> random.Random:
+    """A random stream seeded from (seed, revision, name), stable across runs."""
+    return random.Random(f"terpseed/{seed}/{revision}/{name}")
+
+
+class GenContext:
+    """Handed to a generator: its streams, the scenario, and other tables."""
+
+    def __init__(self, world: "World", revision: str, table: str):
+        self.world = world
+        self.revision = revision
+        self.table = table
+        self.params: SeedParams = world.params
+        self.scenario = world.params.scenario
+        self.rng = stream(self.params.seed, revision, table)
+        self._fake: Faker | None = None
+
+    @property
+    def fake(self) -> Faker:
+        """Faker seeded for this table only (its own stream, created on first use)."""
+        if self._fake is None:
+            fake = Faker("en_US", use_weighting=False)
+            fake.seed_instance(stream(self.params.seed, self.revision, self.table + "/faker").getrandbits(63))
+            self._fake = fake
+        return self._fake
+
+    @property
+    def window_start(self) -> dt.date:
+        return self.scenario.window_start
+
+    @property
+    def window_end(self) -> dt.date:
+        return self.scenario.window_end
+
+    def rows(self, table: str) -> list[dict]:
+        """The rows another step generates for ``table``."""
+        return self.world.rows(table)
+
+    @staticmethod
+    def id(n: int) -> int:
+        """The id of this table's n-th seeded row (n from 1)."""
+        if n < 1:
+            raise SeedError(f"seed row numbers start at 1, got {n}")
+        return SEED_ID_BASE + n
+
+    def scaled(self, n: float, minimum: int = 1) -> int:
+        """A scenario volume multiplied by ``-x scale``."""
+        return max(minimum, round(n * self.params.scale))
+
+
+class World:
+    def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step]]):
+        self.params = params
+        self.steps: dict[str, tuple[str, Step]] = {}
+        for revision, step in steps:
+            if step.table in self.steps:
+                other = self.steps[step.table][0]
+                raise SeedError(
+                    f"table {step.table} is inserted by two seed revisions ({other}, {revision});"
+                    " one step inserts a table, later revisions may only update it"
+                )
+            self.steps[step.table] = (revision, step)
+        self._rows: dict[str, list[dict]] = {}
+        self._building: list[str] = []
+
+    def rows(self, table: str) -> list[dict]:
+        if table in self._rows:
+            return self._rows[table]
+        if table not in self.steps:
+            raise SeedError(f"no seed revision generates rows for table {table}")
+        if table in self._building:
+            cycle = " -> ".join(self._building + [table])
+            raise SeedError(f"seed generators depend on each other in a cycle: {cycle}")
+        revision, step = self.steps[table]
+        self._building.append(table)
+        try:
+            rows = list(step.generator(GenContext(self, revision, table)))
+        finally:
+            self._building.pop()
+        _check_ids(table, rows)
+        self._rows[table] = rows
+        return rows
+
+
+def _check_ids(table: str, rows: list[dict]) -> None:
+    seen = set()
+    for row in rows:
+        rid = row.get("id")
+        if type(rid) is not int or not SEED_ID_BASE < rid <= SEED_ID_LIMIT:
+            raise SeedError(
+                f"generator for {table} gave id {rid!r}; seeded ids come from"
+                f" GenContext.id(n), between {SEED_ID_BASE + 1} and {SEED_ID_LIMIT}"
+            )
+        if rid in seen:
+            raise SeedError(f"generator for {table} gave id {rid} twice")
+        seen.add(rid)
+
+
+def chunked(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
