@@ -9,9 +9,16 @@ from generators.common import at, pick, setup_day, slug
 from generators.pools import (BRAND_WORDS, CA_CITIES, NAME_CORE, NAME_KIND, NAME_LEAD,
                               STRAINS, VENDOR_NAMES)
 
-WHALE_TAG = "VIP"
-SUPPLIER_TAG = "Supplier"
-VENDOR_TERMS = [("Consignment", 0.9), ("Net 30", 0.1)]
+# clients.tags holds a JSON array of strings; TERP's seeders tag like this.
+WHALE_TAGS = ["wholesale", "high-volume", "cannabis"]
+REGULAR_TAGS = ["retail", "cannabis"]
+SUPPLIER_TAGS = ["vendor", "supplier", "cultivator"]
+# teri_code prefixes: whales, regular buyers, supplier accounts.
+WHALE_PREFIX, REGULAR_PREFIX, SUPPLIER_PREFIX = "WHL", "REG", "VND"
+
+
+def is_whale(client: dict) -> bool:
+    return client["teri_code"].startswith(WHALE_PREFIX)
 
 
 def _phone(rng, area: str) -> str:
@@ -64,7 +71,7 @@ def _client_name(rng) -> str:
 
 
 def clients(ctx):
-    """Buying clients (whales first, tagged VIP) and one supplier account per vendor.
+    """Buying clients (whales first) and one supplier account per vendor.
 
     TERP keeps suppliers as clients too (intake sessions point at clients), so
     each vendor has a client row with ``is_seller`` set.
@@ -78,17 +85,15 @@ def clients(ctx):
         whale = n <= whales
         address, area = _address(ctx, rng)
         created = at(setup_day(ctx) - dt.timedelta(days=rng.randint(0, 600)), rng.randint(9, 17))
-        tags = [WHALE_TAG] if whale else []
-        if rng.random() < 0.3:
-            tags.append(pick(rng, ["Delivery", "Storefront", "Chain", "Net 30", "COD Only"]))
-        rows.append(_client_row(ctx, n, f"TERI-{n:05d}", name, address, area, created,
-                                buyer=True, seller=False, tags=tags))
-    for vendor in ctx.rows("vendors"):
-        n = len(rows) + 1
+        code = f"{WHALE_PREFIX}{n:04d}" if whale else f"{REGULAR_PREFIX}{n - whales:04d}"
+        rows.append(_client_row(ctx, n, code, name, address, area, created,
+                                buyer=True, seller=False,
+                                tags=list(WHALE_TAGS if whale else REGULAR_TAGS)))
+    for k, vendor in enumerate(ctx.rows("vendors"), start=1):
         address, area = _address(ctx, rng)
-        rows.append(_client_row(ctx, n, f"TERI-{n:05d}", vendor["name"], address, area,
-                                vendor["createdAt"], buyer=False, seller=True,
-                                tags=[SUPPLIER_TAG]))
+        rows.append(_client_row(ctx, len(rows) + 1, f"{SUPPLIER_PREFIX}{k:04d}", vendor["name"],
+                                address, area, vendor["createdAt"], buyer=False, seller=True,
+                                tags=list(SUPPLIER_TAGS)))
     return rows
 
 
@@ -121,7 +126,7 @@ def brands(ctx):
                          "vendorId": vendor["id"],
                          "description": f"{word} line from {vendor['name']}",
                          "createdAt": created, "updatedAt": created})
-    rows.append({"id": ctx.id(len(rows) + 1), "name": "TERP House", "vendorId": None,
+    rows.append({"id": ctx.id(len(rows) + 1), "name": "TERP House Brand", "vendorId": None,
                  "description": "House brand for blended and repacked product",
                  "createdAt": created, "updatedAt": created})
     return rows
@@ -135,7 +140,7 @@ def strains(ctx):
     rows = []
     for n, (name, category) in enumerate(base, start=1):
         rows.append({
-            "id": ctx.id(n), "name": name, "standardizedName": slug(name),
+            "id": ctx.id(n), "name": name, "standardizedName": name.lower(),
             "aliases": None, "category": category,
             "description": f"{category.capitalize()} strain", "openthcId": None,
             "openthcStub": None, "parentStrainId": None, "baseStrainName": name,
@@ -148,7 +153,7 @@ def strains(ctx):
                 break
             name = f"{parent['name']} #{pheno}"
             rows.append({
-                "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": slug(name),
+                "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": name.lower(),
                 "aliases": None, "category": parent["category"],
                 "description": f"Phenotype {pheno} of {parent['name']}", "openthcId": None,
                 "openthcStub": None, "parentStrainId": parent["id"],

@@ -36,10 +36,11 @@ NAME_KIND = [
 ]
 
 VENDOR_NAMES = [
-    "Emerald Triangle Farms", "Humboldt Heritage Growers", "Salinas Valley Greenhouse Co.",
-    "Mendocino Sun Cultivation", "Coachella Canna Collective", "Santa Rosa Craft Cannabis",
-    "Lake County Organics", "Central Coast Cultivators", "Trinity Alps Gardens",
-    "Sonoma Hills Farm", "Carpinteria Light Dep", "Anderson Valley Growers",
+    "NorCal Farms", "Emerald Triangle Growers", "Humboldt Harvest Co", "Mendocino Gardens",
+    "Trinity Alps Cultivation", "Sacramento Valley Farms", "Central Coast Growers",
+    "SoCal Premium Supply", "Bay Area Botanicals", "Sierra Nevada Farms",
+    "Redwood Valley Collective", "Golden State Cultivators", "Pacific Coast Cannabis",
+    "Desert Bloom Farms", "Mountain View Gardens",
 ]
 
 BRAND_WORDS = [

@@ -6,108 +6,111 @@ import datetime as dt
 
 from generators.common import at, setup_day, slug
 
+# site -> [(zone, racks, shelves, bins)]: TERP's "Main Warehouse" with its zones,
+# a samples vault and the shipping dock.
 SITES = {
-    "Oakland DC": [
-        ("Vault", ["V1", "V2"], ["S1", "S2", "S3"], ["B1", "B2"]),
-        ("Flower Room", ["R01", "R02", "R03", "R04"], ["S1", "S2", "S3", "S4"], [None]),
-        ("Packaging", ["P1"], ["S1", "S2"], [None]),
-        ("Samples", ["SM1"], ["S1"], ["B1", "B2", "B3"]),
-        ("Quarantine", ["Q1"], ["S1"], [None]),
-        ("Returns", ["RT1"], ["S1"], [None]),
+    "Main Warehouse": [
+        ("Zone A", ["Rack 1", "Rack 2", "Rack 3"], ["Shelf 1", "Shelf 2"], ["Bin 1", "Bin 2"]),
+        ("Zone B", ["Rack 1", "Rack 2"], ["Shelf 1", "Shelf 2"], ["Bin 1", "Bin 2"]),
+        ("Zone C", ["Rack 1"], ["Shelf 1", "Shelf 2"], ["Bin 1"]),
+        ("Zone D - Secure", ["Vault 1"], ["Shelf 1", "Shelf 2", "Shelf 3"], ["Bin 1"]),
+        ("Quarantine", ["Rack Q"], ["Shelf 1"], [None]),
     ],
-    "Los Angeles Annex": [
-        ("Flower Room", ["R01", "R02"], ["S1", "S2", "S3"], [None]),
-        ("Staging", ["ST1"], ["S1"], [None]),
+    "Samples Vault": [
+        ("Vault A", ["Rack 1"], ["Shelf 1", "Shelf 2"], ["Bin 1", "Bin 2", "Bin 3"]),
+    ],
+    "Shipping Dock": [
+        ("Staging", ["Lane 1", "Lane 2"], [None], [None]),
+        ("Will Call", ["Counter"], [None], [None]),
     ],
 }
 
+# (category, description, [(subcategory, description)]); products.category
+# holds the category name as text.
 CATEGORIES = [
-    ("Flower", "Cured cannabis flower sold by the pound", [
+    ("Flower", "Cured cannabis flower, sold by the pound", [
         ("Indoor", "Grown under lights: the top price tier"),
-        ("Greenhouse", "Light-deprivation and mixed-light greenhouse flower"),
-        ("Outdoor", "Full-sun flower, the value tier"),
-        ("Smalls", "Small buds of premium flower"),
-        ("Trim", "Trim and shake for extraction"),
+        ("Greenhouse", "Greenhouse and light-dep flower: the middle tier"),
+        ("Outdoor", "Full-sun flower: the value tier"),
+        ("Smalls", "Small buds of good flower"),
+        ("Trim", "Trim for extraction"),
+        ("Shake", "Shake for pre-rolls"),
     ]),
     ("Pre-Rolls", "Pre-rolled joints", [
         ("Singles", "One-gram pre-rolls"), ("Multi-Packs", "Packs of half-gram pre-rolls"),
         ("Infused", "Pre-rolls infused with concentrate"),
     ]),
-    ("Concentrates", "Extracts sold by the gram", [
+    ("Concentrates", "Extracts, sold by the gram", [
         ("Live Resin", "Extract of fresh-frozen flower"), ("Rosin", "Solventless pressed extract"),
-        ("Shatter", "Glass-like BHO"), ("Badder", "Whipped extract"), ("Diamonds", "THCa crystals in sauce"),
+        ("Shatter", "Glass-like extract"), ("Budder", "Whipped extract"),
+        ("Diamonds", "THCa crystals in sauce"), ("Distillate", "Refined oil"),
     ]),
     ("Vapes", "Vape hardware with oil", [
-        ("Cartridges", "510-thread cartridges"), ("Disposables", "All-in-one disposable pens"),
-        ("Pods", "Proprietary pods"),
+        ("Cartridge", "510-thread cartridges"), ("All in One", "Disposable all-in-one pens"),
     ]),
     ("Edibles", "Infused food and drink", [
         ("Gummies", "Fruit gummies"), ("Chocolates", "Chocolate bars and bites"),
-        ("Beverages", "Infused drinks"),
+        ("Beverages", "Infused drinks"), ("Baked Goods", "Cookies and brownies"),
     ]),
-    ("Tinctures", "Sublingual drops", [
-        ("THC", "THC-dominant tinctures"), ("CBD", "CBD-dominant tinctures"), ("Ratio", "Mixed THC:CBD"),
-    ]),
-    ("Topicals", "Balms and lotions", [
-        ("Balms", "Infused balms"), ("Lotions", "Infused lotions"),
+    ("Bulk Oil", "Oil sold in bulk to manufacturers", []),
+    ("Manufactured Products", "Finished goods from partner manufacturers", [
+        ("Tincture", "Sublingual drops"), ("Topical", "Balms and lotions"), ("Accessory", "Papers, batteries"),
     ]),
 ]
 
+# Flower grades; batches.grade holds one of these names.
 GRADES = [
-    ("AAAA", "Exotic top shelf: dense, frosty, loud nose"),
-    ("AAA", "Top shelf"),
-    ("AA", "Mid shelf: good structure and aroma"),
-    ("A", "Value: smaller or looser buds"),
-    ("B", "Budget and smalls, for pre-rolls and extraction"),
+    ("AAA", "Top shelf: dense, frosty, loud nose"),
+    ("AA", "Mid-top: good structure and aroma"),
+    ("A", "Mid shelf"),
+    ("B", "Budget: smaller or looser buds"),
+    ("C", "Economy: smalls and popcorn for pre-rolls"),
 ]
 
-# (group, color, [(tag, description)]) -- the first tag of a group is the
-# parent of the others in tagHierarchy where the group is hierarchical.
+# (group, color, hierarchical, [(tag, tags.category, description)]); in a
+# hierarchical group the first tag is the parent of the others.
 TAG_GROUPS = [
+    ("Strain Type", "#10B981", False, [
+        ("Indica", "strain_type", "Indica-dominant"), ("Sativa", "strain_type", "Sativa-dominant"),
+        ("Hybrid", "strain_type", "Balanced hybrid"), ("CBD", "strain_type", "CBD-dominant"),
+    ]),
     ("Effects", "#8B5CF6", False, [
-        ("Relaxing", "Body-heavy, calming"), ("Energizing", "Uplifting, daytime"),
-        ("Creative", "Cerebral, focused"), ("Sleepy", "Night-time sedation"), ("Euphoric", "Mood-lifting"),
+        ("Relaxing", "effect", "Body-heavy, calming"), ("Energizing", "effect", "Uplifting, daytime"),
+        ("Creative", "effect", "Cerebral, focused"), ("Sleepy", "effect", "Night-time sedation"),
+        ("Euphoric", "effect", "Mood-lifting"),
+    ]),
+    ("Flavors", "#F97316", False, [
+        ("Citrus", "flavor", "Lemon, orange, lime"), ("Gas", "flavor", "Fuel and diesel"),
+        ("Berry", "flavor", "Sweet berry"), ("Earthy", "flavor", "Soil and wood"),
+        ("Pine", "flavor", "Fresh pine"),
     ]),
     ("Quality", "#F59E0B", True, [
-        ("Premium", "Premium tier"), ("Top Shelf", "Best of the house"),
-        ("Exotic", "Rare genetics, limited supply"), ("Craft", "Small-batch, hand-trimmed"),
+        ("Premium", "type", "Premium tier"), ("Top Shelf", "type", "Best of the house"),
+        ("Exotic", "type", "Rare genetics, limited supply"), ("Craft", "type", "Small-batch, hand-trimmed"),
     ]),
-    ("Growing Method", "#10B981", False, [
-        ("Indoor Grown", "Grown under lights"), ("Sungrown", "Grown outdoors"),
-        ("Light Dep", "Greenhouse light deprivation"), ("Organic", "Organic inputs"),
-    ]),
-    ("Promotions", "#EF4444", True, [
-        ("Deals", "Discounted lines"), ("Clearance", "Aged stock to move"),
-        ("Bulk Discount", "Price breaks on volume"), ("New Arrival", "Just landed"),
+    ("Status", "#9333EA", True, [
+        ("Promotions", "status", "Lines on promotion"), ("Clearance", "status", "Aged stock to move"),
+        ("New Arrival", "status", "Just landed"), ("Low Stock", "status", "Running out"),
     ]),
 ]
 
+# TERP's workflow queue statuses (its migration seeds the same six).
 WORKFLOW = [
-    ("Intake Queue", "intake-queue", "#6B7280"),
+    ("Intake Queue", "intake-queue", "#EF4444"),
     ("Quality Check", "quality-check", "#F59E0B"),
     ("Lab Testing", "lab-testing", "#3B82F6"),
-    ("Photography", "photography", "#8B5CF6"),
+    ("Packaging", "packaging", "#8B5CF6"),
     ("Ready for Sale", "ready-for-sale", "#10B981"),
-    ("On Hold", "on-hold", "#F97316"),
-    ("Quarantine", "quarantine", "#EF4444"),
-    ("Sold Out", "sold-out", "#111827"),
+    ("On Hold", "on-hold", "#6B7280"),
 ]
 
+# TERP's default payment methods (code, name, description), in its order.
 PAYMENT_METHODS = [
-    ("CASH", "Cash", "Cash collected on delivery or at the counter"),
-    ("CHECK", "Check", "Business check"),
-    ("WIRE", "Wire Transfer", "Bank wire"),
-    ("ACH", "ACH", "ACH bank transfer"),
-    ("CREDIT_CARD", "Credit Card", "Card payment through the processor"),
-    ("DEBIT_CARD", "Debit Card", "Debit card payment"),
-    ("OTHER", "Other", "Any other arrangement, noted on the payment"),
-]
-
-SEQUENCES = [
-    ("order", "ORD-"), ("quote", "QT-"), ("invoice", "INV-"), ("payment", "PMT-"),
-    ("bill", "BILL-"), ("purchase_order", "PO-"), ("lot", "LOT-"), ("batch", "BAT-"),
-    ("intake_session", "INT-"), ("credit", "CR-"), ("transaction", "TXN-"),
-    ("expense", "EXP-"), ("journal_entry", "JE-"),
+    ("CASH", "Cash", "Cash payment"), ("CHECK", "Check", "Check payment"),
+    ("CREDIT_CARD", "Credit Card", "Credit card payment"), ("DEBIT_CARD", "Debit Card", "Debit card payment"),
+    ("ACH", "ACH Transfer", "ACH bank transfer"), ("WIRE", "Wire Transfer", "Wire transfer"),
+    ("PAYPAL", "PayPal", "PayPal payment"), ("VENMO", "Venmo", "Venmo payment"),
+    ("ZELLE", "Zelle", "Zelle payment"), ("OTHER", "Other", "Other payment method"),
 ]
 
 
@@ -162,11 +165,11 @@ def grades(ctx):
 
 def tags(ctx):
     rows = []
-    for group, _color, _hier, members in TAG_GROUPS:
-        for name, description in members:
+    for _group, _color, _hier, members in TAG_GROUPS:
+        for name, category, description in members:
             rows.append({
                 "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": slug(name),
-                "category": slug(group, "_"), "description": description,
+                "category": category, "description": description,
                 "createdAt": _created(ctx, 8), "updatedAt": _created(ctx, 8),
             })
     return rows
@@ -187,7 +190,7 @@ def tagGroupMembers(ctx):
     tag_ids = {row["name"]: row["id"] for row in ctx.rows("tags")}
     rows = []
     for group, _color, _hier, members in TAG_GROUPS:
-        for name, _description in members:
+        for name, _category, _description in members:
             rows.append({"id": ctx.id(len(rows) + 1), "groupId": groups[group],
                          "tagId": tag_ids[name], "createdAt": _created(ctx, 10)})
     return rows
@@ -200,7 +203,7 @@ def tagHierarchy(ctx):
         if not hierarchical:
             continue
         parent = members[0][0]
-        for child, _description in members[1:]:
+        for child, _category, _description in members[1:]:
             rows.append({"id": ctx.id(len(rows) + 1), "parentTagId": tag_ids[parent],
                          "childTagId": tag_ids[child], "createdAt": _created(ctx, 11)})
     return rows
@@ -217,16 +220,24 @@ def workflow_statuses(ctx):
 def paymentMethods(ctx):
     return [
         {"id": ctx.id(n), "code": code, "name": name, "description": description,
-         "isActive": 1, "sortOrder": n,
+         "isActive": 1, "sortOrder": n - 1,
          "createdAt": _created(ctx, 13), "updatedAt": _created(ctx, 13)}
         for n, (code, name, description) in enumerate(PAYMENT_METHODS, start=1)
     ]
 
 
 def sequences(ctx):
-    """Document numbering; the revisions that write documents move the counters."""
+    """TERP's numbering sequences: lot and batch codes (which its migration
+    starts at 1000) and the yearly invoice, bill and payment series of every
+    year in the window.  The revisions that write documents move the counters.
+    """
+    names = [("lot_code", "LOT-", 1000), ("batch_code", "BATCH-", 1000)]
+    for year in range(ctx.window_start.year, ctx.window_end.year + 1):
+        names += [(f"invoice_{year}", f"INV-{year}-", 0), (f"bill_{year}", f"BILL-{year}-", 0),
+                  (f"payment_received_{year}", f"PMT-RCV-{year}-", 0),
+                  (f"payment_sent_{year}", f"PMT-SNT-{year}-", 0)]
     return [
-        {"id": ctx.id(n), "name": name, "prefix": prefix, "currentValue": 0,
+        {"id": ctx.id(n), "name": name, "prefix": prefix, "currentValue": start,
          "createdAt": _created(ctx, 14), "updatedAt": _created(ctx, 14)}
-        for n, (name, prefix) in enumerate(SEQUENCES, start=1)
+        for n, (name, prefix, start) in enumerate(names, start=1)
     ]

@@ -1,0 +1,52 @@
+# TERP seeds: `make seed` to fill the embedded SQLite database, `make test` to
+# run the tests.  `make help` lists everything.
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+ALEMBIC := $(VENV)/bin/alembic
+STAMP   := $(VENV)/.installed
+
+SCENARIO ?= full
+SEED     ?= 12345
+SCALE    ?= 1
+DIALECT  ?= mysql
+SQL_DIR  ?= build/sql
+XARGS    := -x scenario=$(SCENARIO) -x seed=$(SEED) -x scale=$(SCALE)
+SQL_NAME := $(SQL_DIR)/$(SCENARIO)-seed$(SEED)-x$(SCALE)-$(DIALECT)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv seed test sql lint check clean
+
+help: ## list the targets
+	@echo "TERP seeds -- targets (variables: SCENARIO=$(SCENARIO) SEED=$(SEED) SCALE=$(SCALE) DIALECT=$(DIALECT))"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
+	@echo "Target database: SEED_DATABASE_URL, else var/terp.sqlite (embedded SQLite)."
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install the pinned dependencies
+
+seed: $(STAMP) ## build the schema if missing and seed it (SCENARIO, SEED, SCALE), then print rows per table
+	$(PY) -m terpseed seed $(XARGS)
+
+test: $(STAMP) ## run the whole test suite (SQLite and MariaDB)
+	$(PY) -m pytest
+
+sql: $(STAMP) ## write the upgrade and downgrade SQL for review to build/sql/ (no database needed)
+	@mkdir -p $(SQL_DIR)
+	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) upgrade head --sql > $(SQL_NAME)-upgrade.sql
+	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) downgrade head:base --sql > $(SQL_NAME)-downgrade.sql
+	@echo "wrote $(SQL_NAME)-upgrade.sql and $(SQL_NAME)-downgrade.sql"
+
+lint: $(STAMP) ## lint the SQL templates and the rendered light-scenario SQL with sqlfluff
+	$(PY) -m terpseed.lint
+
+check: $(STAMP) ## run the integrity checks (not built yet: says so and fails)
+	$(PY) -m checks
+
+clean: ## remove the virtual environment, the embedded database and build output
+	rm -rf $(VENV) var build

@@ -1,0 +1,5 @@
+import sys
+
+from terpseed.cli import main
+
+sys.exit(main())

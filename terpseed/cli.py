@@ -1,0 +1,130 @@
+"""``python -m terpseed``: the one-command set-up behind ``make seed``.
+
+    python -m terpseed seed [-x scenario=full] [-x seed=12345] [-x scale=1]
+    python -m terpseed summary
+
+``seed`` builds the schema with the schema chain when the target has none (a
+database that already has the TERP tables, for example one created from the
+DDL file, is left as it is), applies the seed chain up to head and prints rows
+per table and the time taken.  The target is resolved as for the chains:
+SEED_DATABASE_URL, else -x url=..., else var/terp.sqlite.  It is a thin layer
+over Alembic's own commands; DBAs can run ``alembic -c seed.ini ...`` instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from rich.console import Console
+from rich.table import Table
+
+from terpseed import target as T
+from terpseed.errors import SeedError
+from terpseed.params import SEED_OPTIONS, check_options, parse_seed_params
+from terpseed.schema import metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _config(ini: str, x_args: list[str]) -> Config:
+    cfg = Config(str(ROOT / ini))
+    cfg.cmd_opts = argparse.Namespace(x=x_args)
+    return cfg
+
+
+def row_counts(connection: sa.Connection) -> dict[str, int]:
+    present = set(sa.inspect(connection).get_table_names())
+    return {
+        name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for name, table in sorted(metadata.tables.items())
+        if name in present
+    }
+
+
+def _has_terp_schema(connection: sa.Connection) -> tuple[bool, bool]:
+    names = set(sa.inspect(connection).get_table_names())
+    return bool(names & set(metadata.tables)), "alembic_version" in names
+
+
+def print_summary(console: Console, counts: dict[str, int], title: str) -> None:
+    console.print(title)
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        if count:
+            table.add_row(name, f"{count:,}")
+    console.print(table)
+    filled = sum(1 for c in counts.values() if c)
+    console.print(
+        f"{filled} of {len(metadata.tables)} tables have rows;"
+        f" {sum(counts.values()):,} rows in all."
+    )
+
+
+def _x_dict(x_args: list[str]) -> dict[str, str]:
+    for item in x_args:
+        if "=" not in item:
+            raise SeedError(f"-x {item!r} is not KEY=VALUE; valid keys: {', '.join(SEED_OPTIONS)}")
+    return dict(item.split("=", 1) for item in x_args)
+
+
+def cmd_seed(x_args: list[str], console: Console) -> None:
+    x = _x_dict(x_args)
+    check_options(x, SEED_OPTIONS)
+    params = parse_seed_params(x)
+    tgt = T.resolve(x.get("url"), ROOT)
+    engine = T.create_engine(tgt)
+    with T.connect(engine, tgt) as conn:
+        has_tables, managed = _has_terp_schema(conn)
+    schema_x = [a for a in x_args if a.startswith("url=")]
+    started = time.perf_counter()
+    if not has_tables or managed:
+        console.print(f"schema: alembic upgrade head on {tgt.shown}")
+        command.upgrade(_config("alembic.ini", schema_x), "head")
+    else:
+        console.print(f"schema: {tgt.shown} already has the TERP tables; leaving the schema as it is")
+    console.print(f"seeds: alembic -c seed.ini upgrade head ({params.describe()})")
+    command.upgrade(_config("seed.ini", x_args), "head")
+    elapsed = time.perf_counter() - started
+    with T.connect(engine, tgt) as conn:
+        counts = row_counts(conn)
+    engine.dispose()
+    print_summary(console, counts, f"{tgt.shown}: {params.describe()}")
+    console.print(f"seeded in {elapsed:.1f} s")
+
+
+def cmd_summary(x_args: list[str], console: Console) -> None:
+    x = _x_dict(x_args)
+    check_options(x, {"url": SEED_OPTIONS["url"]})
+    tgt = T.resolve(x.get("url"), ROOT)
+    engine = T.create_engine(tgt)
+    with T.connect(engine, tgt) as conn:
+        counts = row_counts(conn)
+    engine.dispose()
+    print_summary(console, counts, tgt.shown)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m terpseed", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["seed", "summary"])
+    parser.add_argument("-x", action="append", default=[], metavar="KEY=VALUE",
+                        help="as for alembic: url, scenario, seed, scale")
+    args = parser.parse_args(argv)
+    console = Console()
+    try:
+        {"seed": cmd_seed, "summary": cmd_summary}[args.command](args.x, console)
+    except SeedError as exc:
+        console.print(f"FAILED: {exc}", style="bold red", markup=False, highlight=False)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""The relationship map: every reference between TERP tables, declared or not.
+
+Declared foreign keys come from the schema model.  The DDL leaves many
+references undeclared (see ../shared/terp/README.md); they are listed here,
+one line each, so that seed ordering, the downgrade's look-before-delete and
+the integrity checks all read the same map.  A new reference is one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from terpseed.schema import metadata
+
+
+@dataclass(frozen=True)
+class Reference:
+    table: str
+    column: str
+    target_table: str
+    target_column: str
+    declared: bool
+    on_delete: str | None = None  # declared keys only
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column} -> {self.target_table}.{self.target_column}"
+
+
+# table.column -> table.column (the column holds the target's value; users.id
+# stored as text in a varchar is still a reference).
+UNDECLARED = """
+accounts.parentAccountId -> accounts.id
+auditLogs.actorId -> users.id
+bankAccounts.ledgerAccountId -> accounts.id
+bankTransactions.bankAccountId -> bankAccounts.id
+bankTransactions.paymentId -> payments.id
+batchLocations.batchId -> batches.id
+batches.productId -> products.id
+batches.lotId -> lots.id
+billLineItems.billId -> bills.id
+billLineItems.productId -> products.id
+billLineItems.lotId -> lots.id
+bills.vendorId -> vendors.id
+brands.vendorId -> vendors.id
+client_draft_interests.batch_id -> batches.id
+client_interest_list_items.batch_id -> batches.id
+client_interest_lists.converted_to_order_id -> orders.id
+client_meeting_history.client_id -> clients.id
+client_price_alerts.batch_id -> batches.id
+clients.pricing_profile_id -> pricing_profiles.id
+cogsHistory.batchId -> batches.id
+expenseCategories.parentCategoryId -> expenseCategories.id
+expenseCategories.ledgerAccountId -> accounts.id
+expenses.categoryId -> expenseCategories.id
+expenses.vendorId -> vendors.id
+expenses.bankAccountId -> bankAccounts.id
+expenses.billId -> bills.id
+invoiceLineItems.invoiceId -> invoices.id
+invoiceLineItems.productId -> products.id
+invoiceLineItems.batchId -> batches.id
+invoices.customerId -> clients.id
+ledgerEntries.accountId -> accounts.id
+ledgerEntries.fiscalPeriodId -> fiscalPeriods.id
+lots.vendorId -> vendors.id
+note_comments.parentCommentId -> note_comments.id
+order_audit_log.order_id -> orders.id
+order_audit_log.user_id -> users.id
+order_line_items.order_id -> orders.id
+order_line_items.batch_id -> batches.id
+orders.client_need_id -> client_needs.id
+orders.invoice_id -> invoices.id
+orders.related_sample_request_id -> sampleRequests.id
+paymentHistory.batchId -> batches.id
+paymentHistory.vendorId -> vendors.id
+payments.bankAccountId -> bankAccounts.id
+payments.customerId -> clients.id
+payments.vendorId -> vendors.id
+payments.invoiceId -> invoices.id
+payments.billId -> bills.id
+productMedia.productId -> products.id
+productSynonyms.productId -> products.id
+productTags.productId -> products.id
+productTags.tagId -> tags.id
+products.brandId -> brands.id
+products.strainId -> strains.id
+sales.batchId -> batches.id
+sales.productId -> products.id
+sales.customerId -> clients.id
+strains.parentStrainId -> strains.id
+subcategories.categoryId -> categories.id
+user_permission_overrides.user_id -> users.openId
+user_roles.user_id -> users.openId
+user_roles.assigned_by -> users.openId
+user_permission_overrides.granted_by -> users.openId
+fiscalPeriods.closedBy -> users.id
+"""
+
+# Polymorphic pairs: (table, type column, id column); the type says which
+# table the id points into.  Their type-to-table maps arrive with the domains
+# that write them.
+POLYMORPHIC = [
+    ("alert_configurations", "target_type", "target_id"),
+    ("auditLogs", "entity", "entityId"),
+    ("bills", "referenceType", "referenceId"),
+    ("calendar_event_permissions", "grant_type", "grantee_id"),
+    ("calendar_events", "entity_type", "entity_id"),
+    ("comments", "commentable_type", "commentable_id"),
+    ("inbox_items", "source_type", "source_id"),
+    ("inbox_items", "reference_type", "reference_id"),
+    ("inventoryMovements", "referenceType", "referenceId"),
+    ("invoices", "referenceType", "referenceId"),
+    ("ledgerEntries", "referenceType", "referenceId"),
+]
+
+# Ids of rows in other systems: nothing in the database to point at.
+EXTERNAL = [
+    "deployments.doDeploymentId", "deployments.githubDeliveryId", "strains.openthcId",
+    "users.openId", "vip_portal_auth.google_id", "vip_portal_auth.microsoft_id",
+]
+
+
+def _parse(line: str) -> Reference:
+    source, target = (part.strip() for part in line.split("->"))
+    table, column = source.split(".")
+    target_table, target_column = target.split(".")
+    for t, c in ((table, column), (target_table, target_column)):
+        if t not in metadata.tables or c not in metadata.tables[t].c:
+            raise ValueError(f"relations: {t}.{c} is not in the schema model")
+    return Reference(table, column, target_table, target_column, declared=False)
+
+
+@lru_cache(maxsize=None)
+def declared() -> tuple[Reference, ...]:
+    refs = []
+    for table in metadata.tables.values():
+        for fk in table.foreign_keys:
+            refs.append(Reference(
+                table.name, fk.parent.name, fk.column.table.name, fk.column.name,
+                declared=True, on_delete=(fk.constraint.ondelete or "NO ACTION").upper(),
+            ))
+    return tuple(sorted(refs, key=str))
+
+
+@lru_cache(maxsize=None)
+def undeclared() -> tuple[Reference, ...]:
+    return tuple(_parse(line) for line in UNDECLARED.strip().splitlines() if line.strip())
+
+
+def references() -> tuple[Reference, ...]:
+    return declared() + undeclared()
+
+
+def parents(table: str, *, include_undeclared: bool = True) -> set[str]:
+    refs = references() if include_undeclared else declared()
+    return {r.target_table for r in refs if r.table == table and r.target_table != table}
+
+
+@lru_cache(maxsize=None)
+def tiers() -> dict[str, int]:
+    """Tier of each table by declared keys: one more than its highest parent."""
+    tier: dict[str, int] = {}
+
+    def visit(name: str, path: tuple[str, ...] = ()) -> int:
+        if name not in tier:
+            if name in path:
+                raise ValueError(f"foreign keys form a cycle: {' -> '.join(path + (name,))}")
+            ps = parents(name, include_undeclared=False)
+            tier[name] = 1 + max((visit(p, path + (name,)) for p in ps), default=-1)
+        return tier[name]
+
+    for name in metadata.tables:
+        visit(name)
+    return tier
