@@ -13,7 +13,7 @@ Revises:
 
 from alembic import op
 import sqlalchemy as sa
-from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable, DropTable
+from sqlalchemy.schema import CreateTable, DropTable
 
 from terpseed.schema.terp_2025_11_21 import metadata
 
@@ -36,9 +36,16 @@ def upgrade() -> None:
     else:
         for table in tables:
             op.execute(CreateTable(table, include_foreign_key_constraints=[]))
+        # op.create_foreign_key builds its own constraint: AddConstraint(fk)
+        # would mark the shared metadata's key as "created by ALTER" and drop
+        # it from every later CREATE TABLE of this process.
         for table in tables:
             for fk in sorted(table.foreign_key_constraints, key=lambda c: c.name):
-                op.execute(AddConstraint(fk))
+                op.create_foreign_key(
+                    fk.name, table.name, fk.referred_table.name,
+                    [c.name for c in fk.columns], [e.column.name for e in fk.elements],
+                    ondelete=fk.ondelete, onupdate=fk.onupdate,
+                )
     for table in tables:
         for index in sorted(table.indexes, key=lambda i: i.name):
             op.create_index(

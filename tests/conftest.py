@@ -1,0 +1,56 @@
+"""Fixtures: scratch SQLite files and MariaDB databases.
+
+MariaDB tests need a server (TEST_MYSQL_URL, default root@127.0.0.1:3306);
+without one they skip, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support import CI, MYSQL_SERVER_URL, MariaDB, build_schema
+
+
+@pytest.fixture(autouse=True)
+def _no_env_url(monkeypatch):
+    monkeypatch.delenv("SEED_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def mariadb_server():
+    server = MariaDB(MYSQL_SERVER_URL)
+    try:
+        with server.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except sa.exc.DBAPIError as exc:
+        message = f"MariaDB/MySQL server not reachable at {MYSQL_SERVER_URL}: {exc.orig}"
+        if CI:
+            pytest.fail(message + " (CI=true: MariaDB tests must run)")
+        pytest.skip(message)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'terp.sqlite'}"
+
+
+@pytest.fixture
+def mariadb_url(mariadb_server):
+    return mariadb_server.create()
+
+
+@pytest.fixture(params=["sqlite-chain", "mariadb-ddl"])
+def terp_db(request, tmp_path):
+    """An empty TERP database: SQLite built by the schema chain, or MariaDB
+    created from the shared DDL file alone (as in production)."""
+    if request.param == "sqlite-chain":
+        url = f"sqlite:///{tmp_path / 'terp.sqlite'}"
+        build_schema(url, "chain")
+    else:
+        server = request.getfixturevalue("mariadb_server")
+        url = server.create("ddl")
+        build_schema(url, "ddl")
+    return url

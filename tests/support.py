@@ -1,0 +1,158 @@
+"""Test helpers: where the shared TERP files are, MariaDB databases, alembic runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.config import CommandLine, Config
+
+ROOT = Path(__file__).resolve().parent.parent
+CI = os.environ.get("CI", "").lower() == "true"
+MYSQL_SERVER_URL = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
+DDL_NAME = "schema-2025-11-21.sql"
+
+
+def _origin_sibling() -> Path | None:
+    """../shared beside the repository this checkout was cloned from (CI clones)."""
+    try:
+        origin = subprocess.run(
+            ["git", "-C", str(ROOT), "remote", "get-url", "origin"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(origin.removeprefix("file://"))
+    return path.parent / "shared" if path.is_dir() else None
+
+
+def shared_dir() -> Path | None:
+    candidates = [os.environ.get("TERP_SHARED_DIR"), ROOT.parent / "shared", _origin_sibling()]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "terp" / DDL_NAME).is_file():
+            return Path(candidate)
+    return None
+
+
+def ddl_path() -> Path:
+    shared = shared_dir()
+    if shared is None:
+        reason = (f"../shared/terp/{DDL_NAME} not found (set TERP_SHARED_DIR to the folder"
+                  " holding terp/)")
+        if CI:
+            pytest.fail(reason + "; under CI=true the tests that need it must run")
+        pytest.skip(reason)
+    return shared / "terp" / DDL_NAME
+
+
+_counter = itertools.count(1)
+
+
+class MariaDB:
+    """Creates and drops scratch databases on the test server."""
+
+    def __init__(self, server_url: str):
+        self.server_url = sa.engine.make_url(server_url)
+        self.engine = sa.create_engine(self.server_url, poolclass=sa.pool.NullPool)
+        self.created: list[str] = []
+
+    def create(self, tag: str = "t") -> str:
+        name = f"terpseed_{tag}_{os.getpid()}_{next(_counter)}"
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+            conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+        self.created.append(name)
+        return self.url(name)
+
+    def url(self, name: str) -> str:
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self.engine.begin() as conn:
+            for name in self.created:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+        self.created.clear()
+        self.engine.dispose()
+
+
+def run_alembic(*argv: str, ini: str = "seed.ini", env: dict | None = None) -> tuple[int, str, str]:
+    """Run the alembic command line in this process; (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.pop("SEED_DATABASE_URL", None)
+    os.environ.update(env or {})
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                cli = CommandLine(prog="alembic")
+                options = cli.parser.parse_args(["-c", str(ROOT / ini), *argv])
+                toml, ini_file = cli._inis_from_config(options)
+                config = Config(file_=ini_file, toml_file=toml, ini_section=options.name,
+                                cmd_opts=options, stdout=out)
+                cli.run_cmd(config, options)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return code, out.getvalue(), err.getvalue()
+
+
+def alembic_ok(*argv: str, ini: str = "seed.ini", env: dict | None = None) -> str:
+    code, out, err = run_alembic(*argv, ini=ini, env=env)
+    assert code == 0, f"alembic {' '.join(argv)} failed ({code}):\n{err}\n{out}"
+    return out
+
+
+def alembic_subprocess(*argv: str, ini: str = "seed.ini", env: dict | None = None,
+                       cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "SEED_DATABASE_URL"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ROOT / ini), *argv],
+        capture_output=True, env=full_env, cwd=cwd,
+    )
+
+
+def snapshot(url: str) -> dict[str, list[tuple]]:
+    """Every row of every TERP table, by table, in id order: the database's state."""
+    from terpseed.schema import metadata
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    state = {}
+    with engine.connect() as conn:
+        insp = sa.inspect(conn)
+        present = set(insp.get_table_names())
+        for name, table in sorted(metadata.tables.items()):
+            if name in present:
+                columns = {c["name"] for c in insp.get_columns(name)}
+                query = sa.select(*(c for c in table.c if c.name in columns)).order_by(table.c.id)
+                state[name] = [tuple(r) for r in conn.execute(query).all()]
+        state["__tables__"] = sorted(present)
+    engine.dispose()
+    return state
+
+
+def counts(url: str) -> dict[str, int]:
+    return {t: len(rows) for t, rows in snapshot(url).items() if t != "__tables__"}
+
+
+def build_schema(url: str, how: str) -> None:
+    """Create the TERP schema: by the schema chain ('chain') or from the DDL file ('ddl')."""
+    if how == "chain":
+        alembic_ok("-x", f"url={url}", "upgrade", "head", ini="alembic.ini")
+    else:
+        from terpseed.ddl import load_ddl
+
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.begin() as conn:
+            load_ddl(conn, ddl_path())
+        engine.dispose()

@@ -1,0 +1,120 @@
+"""Bad input: one clear line naming the problem and the fix, a non-zero exit,
+nothing written, and never a password."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support import alembic_subprocess, build_schema, snapshot
+
+
+def _fails(*argv: str, env: dict | None = None, ini: str = "seed.ini") -> str:
+    result = alembic_subprocess(*argv, env=env, ini=ini)
+    output = (result.stdout + result.stderr).decode()
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    failed = [line for line in output.splitlines() if line.startswith("FAILED:")]
+    assert len(failed) == 1, output
+    return failed[0]
+
+
+@pytest.mark.parametrize("option, words", [
+    ("scenario=huge", ["'huge'", "light", "full", "edgeCases", "chaos"]),
+    ("scenario=FULL", ["'FULL'", "light, full, edgeCases, chaos"]),
+    ("seed=abc", ["'abc'", "integer"]),
+    ("seed=-1", ["'-1'", "integer"]),
+    ("seed=1.5", ["'1.5'", "integer"]),
+    ("scale=0", ["'0'", "greater than 0"]),
+    ("scale=-2", ["'-2'", "greater than 0"]),
+    ("scale=nan", ["'nan'", "greater than 0"]),
+    ("scale=inf", ["'inf'", "greater than 0"]),
+    ("scale=lots", ["'lots'", "greater than 0"]),
+    ("dialect=oracle", ["'oracle'", "mysql", "sqlite"]),
+    ("scenaro=light", ["'scenaro'", "scenario", "scale"]),
+])
+def test_bad_x_value_is_rejected_and_nothing_is_written(tmp_path, option, words):
+    url = f"sqlite:///{tmp_path / 'terp.sqlite'}"
+    build_schema(url, "chain")
+    before = snapshot(url)
+    line = _fails("-x", f"url={url}", "-x", option, "upgrade", "head")
+    for word in words:
+        assert word in line, line
+    assert snapshot(url) == before  # no seed_version table, no rows
+
+
+def test_bad_value_never_creates_the_embedded_database(tmp_path):
+    target = tmp_path / "never.sqlite"
+    _fails("-x", f"url=sqlite:///{target}", "-x", "scale=0", "upgrade", "head")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("url, words", [
+    ("not a url", ["-x url", "not a SQLAlchemy database URL", "mysql+pymysql://"]),
+    ("postgresql://u@localhost/terp", ["unsupported backend 'postgresql'", "MySQL/MariaDB or SQLite"]),
+    ("mysql+mysqldb://u@localhost/terp", ["driver 'mysqldb'", "mysql+pymysql://"]),
+    ("mysql+pymysql://u@localhost", ["names no database", "/DBNAME"]),
+])
+def test_bad_url_gets_one_clear_line(url, words):
+    line = _fails("-x", f"url={url}", "upgrade", "head")
+    for word in words:
+        assert word in line, line
+
+
+def test_password_is_never_printed():
+    secret = "S3cr3t-pw-never-shown"
+    url = f"mysql+pymysql://seeder:{secret}@127.0.0.1:9/terp"
+    for args, env in ((["-x", f"url={url}"], None), ([], {"SEED_DATABASE_URL": url})):
+        result = alembic_subprocess(*args, "upgrade", "head", env=env)
+        output = (result.stdout + result.stderr).decode()
+        assert result.returncode != 0
+        assert secret not in output
+        assert "***" in output and "cannot connect" in output, output
+
+
+def test_env_url_and_x_url_that_differ_are_refused(tmp_path):
+    line = _fails("-x", f"url=sqlite:///{tmp_path / 'a.sqlite'}", "upgrade", "head",
+                  env={"SEED_DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite'}"})
+    assert "SEED_DATABASE_URL" in line and "-x url" in line and "unset one" in line
+
+
+def test_env_url_is_used(tmp_path):
+    url = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    build_schema(url, "chain")
+    result = alembic_subprocess("-x", "scenario=light", "upgrade", "head", env={"SEED_DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr.decode()
+    assert len(snapshot(url)["clients"]) > 0
+
+
+def test_database_without_the_terp_schema_is_refused_untouched(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE unrelated (id INTEGER PRIMARY KEY)")
+    engine.dispose()
+    line = _fails("-x", f"url={url}", "upgrade", "head")
+    assert "has no TERP schema" in line and "alembic upgrade head" in line
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == ["unrelated"]
+    engine.dispose()
+
+
+def test_drifted_schema_is_reported_per_table_before_writing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'drift.sqlite'}"
+    build_schema(url, "chain")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql('ALTER TABLE vendors DROP COLUMN "notes"')
+        conn.exec_driver_sql("DROP TABLE strains")
+    engine.dispose()
+    before = snapshot(url)
+    line = _fails("-x", f"url={url}", "upgrade", "head")
+    assert "vendors: columns missing: notes" in line and "strains: table missing" in line
+    assert snapshot(url) == before
+
+
+def test_unreachable_mariadb_database_name_is_named(mariadb_server):
+    url = mariadb_server.url("terpseed_no_such_database")
+    line = _fails("-x", f"url={url}", "upgrade", "head")
+    assert "cannot connect" in line and "terpseed_no_such_database" in line

@@ -1,0 +1,105 @@
+"""The seed chain end to end: upgrade, re-apply, downgrade, alembic commands.
+
+Each test runs on SQLite (schema built by the schema chain) and on MariaDB
+(schema loaded from the shared DDL file alone, as in production).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from terpseed.schema import metadata
+from tests.support import alembic_ok, counts, run_alembic, snapshot
+
+FOUNDATION_TABLES = {
+    "0001_access": ["users", "roles", "permissions", "role_permissions", "user_roles",
+                    "user_permission_overrides"],
+    "0002_reference": ["locations", "categories", "subcategories", "grades", "tags", "tagGroups",
+                       "tagGroupMembers", "tagHierarchy", "workflow_statuses", "paymentMethods",
+                       "sequences"],
+    "0003_books": ["accounts", "fiscalPeriods", "expenseCategories"],
+    "0004_parties": ["vendors", "clients", "brands", "strains"],
+}
+SEEDED = [t for tables in FOUNDATION_TABLES.values() for t in tables]
+HOSTILE = "O'Brien \\ \"Bud\"; DROP TABLE x;--"
+
+
+def _insert_user_rows(url: str) -> None:
+    """Rows a user created before seeding, in tables the seeds write."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    t = metadata.tables
+    with engine.begin() as conn:
+        conn.execute(t["users"].insert().values(
+            openId="owner@realco.example", name="Real Owner", email="owner@realco.example",
+            role="admin"))
+        conn.execute(t["clients"].insert().values(teri_code="MINE-1", name=HOSTILE))
+        conn.execute(t["categories"].insert().values(name="Seeds & Clones", isActive=1))
+    engine.dispose()
+
+
+def test_upgrade_reapply_downgrade_restores_exact_prior_state(terp_db):
+    _insert_user_rows(terp_db)
+    before = snapshot(terp_db)
+
+    alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
+    seeded = snapshot(terp_db)
+    for table in SEEDED:
+        assert len(seeded[table]) > 0, f"{table} was not seeded"
+    for table in ("users", "clients", "categories"):
+        assert seeded[table][0] == before[table][0], f"the user's own {table} row changed"
+    assert seeded["clients"][0][2] == HOSTILE
+
+    # Re-apply: back to base in the version table only, then upgrade again.
+    alembic_ok("-x", f"url={terp_db}", "stamp", "base")
+    alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
+    assert snapshot(terp_db) == seeded
+
+    alembic_ok("-x", f"url={terp_db}", "downgrade", "base")
+    after = snapshot(terp_db)
+    assert after == before | {"__tables__": after["__tables__"]}
+    assert set(after["__tables__"]) - set(before["__tables__"]) == {"seed_version"}
+
+
+def test_downgrade_one_step_at_a_time(terp_db):
+    alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
+    revisions = list(FOUNDATION_TABLES)
+    for position in range(len(revisions) - 1, -1, -1):
+        alembic_ok("-x", f"url={terp_db}", "downgrade", "-1")
+        rows = counts(terp_db)
+        for revision in revisions[position:]:
+            assert all(rows[t] == 0 for t in FOUNDATION_TABLES[revision]), revision
+        for revision in revisions[:position]:
+            assert all(rows[t] > 0 for t in FOUNDATION_TABLES[revision]), revision
+        current = alembic_ok("-x", f"url={terp_db}", "current")
+        expected = revisions[position - 1] if position else ""
+        assert expected in current
+
+
+def test_version_table_is_separate_and_commands_behave(terp_db):
+    alembic_ok("-x", f"url={terp_db}", "upgrade", "0002_reference")
+    engine = sa.create_engine(terp_db, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM seed_version").all() == [("0002_reference",)]
+        assert "alembic_version" not in sa.inspect(conn).get_table_names() or \
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() != [("0002_reference",)]
+    engine.dispose()
+    assert "0002_reference" in alembic_ok("-x", f"url={terp_db}", "current")
+    history = alembic_ok("-x", f"url={terp_db}", "history")
+    for revision in FOUNDATION_TABLES:
+        assert revision in history
+    alembic_ok("-x", f"url={terp_db}", "stamp", "head")
+    assert "0004_parties (head)" in alembic_ok("-x", f"url={terp_db}", "current")
+    assert counts(terp_db)["clients"] == 0  # stamp writes no rows
+
+
+def test_different_seed_gives_a_different_business(tmp_path):
+    from tests.support import build_schema
+
+    names = []
+    for seed in ("12345", "7"):
+        url = f"sqlite:///{tmp_path / f'seed{seed}.sqlite'}"
+        build_schema(url, "chain")
+        alembic_ok("-x", f"url={url}", "-x", f"seed={seed}", "upgrade", "head")
+        names.append([row[2] for row in snapshot(url)["clients"]])
+    assert names[0] != names[1]
+    assert len(names[0]) == len(names[1])
