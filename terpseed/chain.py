@@ -13,7 +13,7 @@ from alembic.runtime.migration import StampStep
 from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
-from terpseed.preflight import require_schema
+from terpseed.preflight import require_no_clashes, require_schema
 from terpseed.render import SqlRenderer
 from terpseed.runtime import RUN_KEY, SeedRun
 from terpseed.schema import metadata
@@ -123,8 +123,12 @@ def run_seed_chain(context) -> None:
     engine = T.create_engine(target)
     with T.connect(engine, target) as connection:
         context.configure(connection=connection, **common)
-        if _writing_steps(context.get_context()):
+        pending = _writing_steps(context.get_context())
+        if pending:
             require_schema(connection, run.world.steps, target.shown)
+            inserting = [step.table for s in pending if s.is_upgrade
+                         for step in getattr(s.revision.module, "STEPS", ())]
+            require_no_clashes(connection, run.world, inserting, target.shown)
         for statement in PREAMBLE[dialect]:
             connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
         connection.commit()

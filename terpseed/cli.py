@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-x", action="append", default=[], metavar="KEY=VALUE",
                         help="as for alembic: url, scenario, seed, scale")
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(soft_wrap=True)
     try:
         {"seed": cmd_seed, "summary": cmd_summary}[args.command](args.x, console)
     except SeedError as exc:

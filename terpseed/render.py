@@ -198,7 +198,7 @@ class SqlRenderer:
 
     def values(self, table: str, columns: Sequence[str], rows: Iterable[dict]) -> str:
         render = self.row_renderer(table, columns)
-        return ",\n".join("    " + render(row) for row in rows)
+        return ",\n".join(render(row) for row in rows)
 
     def literal(self, value: Any, type_: sa.types.TypeEngine) -> str:
         if value is None:

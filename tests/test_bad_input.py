@@ -118,3 +118,44 @@ def test_unreachable_mariadb_database_name_is_named(mariadb_server):
     url = mariadb_server.url("terpseed_no_such_database")
     line = _fails("-x", f"url={url}", "upgrade", "head")
     assert "cannot connect" in line and "terpseed_no_such_database" in line
+
+
+def _add_clashing_rows(url: str) -> None:
+    from terpseed.schema import metadata
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(metadata.tables["workflow_statuses"].insert().values(
+            name="Intake Queue", slug="intake-queue", color="#EF4444", order=1, isActive=1))
+        conn.execute(metadata.tables["clients"].insert().values(teri_code="WHL0001", name="Theirs"))
+    engine.dispose()
+
+
+def test_unique_key_clashes_are_all_reported_before_writing(terp_db):
+    _add_clashing_rows(terp_db)
+    before = snapshot(terp_db)
+    line = _fails("-x", f"url={terp_db}", "upgrade", "head")
+    assert "nothing was written" in line
+    assert "workflow_statuses.slug: 1 existing row(s)" in line and "'intake-queue'" in line
+    assert "clients.teri_code: 1 existing row(s)" in line and "'WHL0001'" in line
+    assert snapshot(terp_db) == before
+
+
+def test_reviewed_mysql_script_fails_loudly_on_a_clash(mariadb_server):
+    import shutil
+    import subprocess
+
+    client = shutil.which("mariadb") or shutil.which("mysql")
+    if client is None:
+        pytest.skip("no mariadb/mysql command-line client")
+    url = mariadb_server.create("clash")
+    build_schema(url, "ddl")
+    _add_clashing_rows(url)
+    script = alembic_subprocess("upgrade", "head", "--sql").stdout
+    database = sa.engine.make_url(url).database
+    result = subprocess.run([client, "-h", "127.0.0.1", "-uroot", database], input=script,
+                            capture_output=True)
+    assert result.returncode != 0
+    assert b"seed row clashes on a unique key with a row the seed did not write" in result.stderr
+    rows = snapshot(url)
+    assert [r[2] for r in rows["workflow_statuses"]] == ["intake-queue"]  # the user's row, unchanged

@@ -1,0 +1,99 @@
+"""The shape of the seed chain: one step per table, parents first, templates
+for every step, and the house template for new revisions."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from terpseed import relations
+from terpseed.chain import seed_steps
+from terpseed.params import parse_seed_params
+from terpseed.render import TEMPLATES_DIR
+from terpseed.schema import metadata
+from terpseed.world import World
+from tests.support import ROOT
+
+
+def _steps():
+    return seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
+
+
+def test_each_table_is_inserted_by_one_step_and_exists():
+    tables = [step.table for _rev, step in _steps()]
+    assert len(tables) == len(set(tables))
+    assert set(tables) <= set(metadata.tables)
+
+
+def test_parents_are_seeded_before_their_children():
+    """Declared and undeclared references alike (the relationship map)."""
+    order = {step.table: i for i, (_rev, step) in enumerate(_steps())}
+    for ref in relations.references():
+        if ref.table in order and ref.target_table in order and ref.table != ref.target_table:
+            assert order[ref.target_table] < order[ref.table], f"{ref} is seeded child-first"
+
+
+def test_relationship_map_matches_the_facts_sheet():
+    tiers = relations.tiers()
+    counts = [sum(1 for t in tiers.values() if t == n) for n in range(5)]
+    assert counts == [44, 39, 23, 13, 1]
+    assert len(relations.declared()) == 157
+    assert sum(1 for r in relations.declared() if r.on_delete == "CASCADE") == 90
+
+
+def test_every_step_has_a_template_and_every_template_a_step():
+    steps = {step.template_name for _rev, step in _steps()}
+    files = {f"seed/{p.name}" for p in (TEMPLATES_DIR / "seed").glob("*.sql.j2")}
+    assert steps == files
+
+
+def test_every_generated_row_renders_for_both_dialects():
+    """Generators and templates agree on every column, for every scenario."""
+    from terpseed.render import SqlRenderer
+
+    for scenario in ("light", "full", "edgeCases", "chaos"):
+        world = World(parse_seed_params({"scenario": scenario}), _steps())
+        for dialect in ("mysql", "sqlite"):
+            renderer = SqlRenderer(dialect)
+            for table, (_rev, step) in world.steps.items():
+                assert renderer.render(step.template_name, rows=world.rows(table)[:50])
+
+
+def test_generation_is_deterministic_and_independent_of_order():
+    params = parse_seed_params({"scenario": "full"})
+    first = World(params, _steps())
+    second = World(params, _steps())
+    tables = list(first.steps)
+    a = {t: first.rows(t) for t in tables}
+    b = {t: second.rows(t) for t in reversed(tables)}
+    assert a == b
+
+
+def test_scale_multiplies_volumes():
+    base = World(parse_seed_params({"scenario": "full"}), _steps())
+    double = World(parse_seed_params({"scenario": "full", "scale": "2"}), _steps())
+    half = World(parse_seed_params({"scenario": "full", "scale": "0.5"}), _steps())
+    assert len(double.rows("clients")) == 2 * 60 + 16
+    assert len(half.rows("clients")) == 30 + 4
+    assert len(double.rows("strains")) == 100
+    assert len(base.rows("clients")) == 60 + 8
+
+
+def test_alembic_revision_uses_the_house_template(tmp_path):
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "seed.ini", tmp_path / "seed.ini")
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    made = subprocess.run([sys.executable, "-m", "alembic", "-c", str(tmp_path / "seed.ini"),
+                           "revision", "-m", "pricing and promotions", "--rev-id", "0005_pricing"],
+                          capture_output=True, text=True, env=env)
+    assert made.returncode == 0, made.stderr
+    text = (tmp_path / "seeds" / "versions" / "0005_pricing_pricing_and_promotions.py").read_text()
+    assert 'down_revision = "0004_parties"' in text or "down_revision = '0004_parties'" in text
+    assert "STEPS: list[Step] = [" in text and "upgrade_steps(STEPS, revision)" in text
+    history = subprocess.run([sys.executable, "-m", "alembic", "-c", str(tmp_path / "seed.ini"),
+                              "history"], capture_output=True, text=True, env=env)
+    assert "0004_parties -> 0005_pricing (head)" in history.stdout, history.stderr
