@@ -6,6 +6,7 @@ drives seed.ini (the seed revisions, with their own version table).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic.runtime.migration import StampStep
@@ -41,7 +42,7 @@ def _setup(context, known: dict[str, str]):
     P.check_options(x_args, known)
     root = Path(context.config.config_file_name).resolve().parent
     offline = context.is_offline_mode()
-    explicit = bool(x_args.get("url") or T.os.environ.get(T.ENV_VAR))
+    explicit = bool(x_args.get("url") or os.environ.get(T.ENV_VAR))
     dialect = P.parse_dialect(x_args)
     if offline and not explicit:
         target = None

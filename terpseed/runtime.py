@@ -12,8 +12,7 @@ so offline mode needs no connection.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from alembic import context, op
@@ -35,11 +34,6 @@ class SeedRun:
     params: SeedParams
     renderer: SqlRenderer
     world: World
-    report: list[tuple[str, str, str, int, float]] = field(default_factory=list)
-
-    @property
-    def offline(self) -> bool:
-        return context.is_offline_mode()
 
     def emit(self, sql: str) -> None:
         """Execute one statement online, or print it offline: the same text."""
@@ -64,21 +58,15 @@ def current_run() -> SeedRun:
 def upgrade_steps(steps: Sequence[Step], revision: str) -> None:
     run = current_run()
     for step in steps:
-        started = time.perf_counter()
-        rows = run.world.rows(step.table)
-        for chunk in chunked(rows, ROWS_PER_INSERT):
+        for chunk in chunked(run.world.rows(step.table), ROWS_PER_INSERT):
             run.emit(run.renderer.render(step.template_name, rows=chunk))
-        run.report.append(("upgrade", revision, step.table, len(rows), time.perf_counter() - started))
 
 
 def downgrade_steps(steps: Sequence[Step], revision: str) -> None:
     run = current_run()
     for step in reversed(steps):
-        started = time.perf_counter()
-        rows = run.world.rows(step.table)
-        ranges = id_ranges(row["id"] for row in rows)
+        ranges = id_ranges(row["id"] for row in run.world.rows(step.table))
         for start in range(0, len(ranges), RANGES_PER_DELETE):
             run.emit(run.renderer.render(
                 "_delete.sql.j2", table=step.table, ranges=ranges[start:start + RANGES_PER_DELETE]
             ))
-        run.report.append(("downgrade", revision, step.table, len(rows), time.perf_counter() - started))

@@ -42,15 +42,26 @@ def mariadb_url(mariadb_server):
     return mariadb_server.create()
 
 
+def _empty_terp_db(request, tmp_path, kind: str) -> str:
+    if kind == "sqlite-chain":
+        url = f"sqlite:///{tmp_path / 'terp.sqlite'}"
+        build_schema(url, "chain")
+        return url
+    server = request.getfixturevalue("mariadb_server")
+    how = kind.split("-")[1]
+    url = server.create(how)
+    build_schema(url, how)
+    return url
+
+
 @pytest.fixture(params=["sqlite-chain", "mariadb-ddl"])
 def terp_db(request, tmp_path):
     """An empty TERP database: SQLite built by the schema chain, or MariaDB
     created from the shared DDL file alone (as in production)."""
-    if request.param == "sqlite-chain":
-        url = f"sqlite:///{tmp_path / 'terp.sqlite'}"
-        build_schema(url, "chain")
-    else:
-        server = request.getfixturevalue("mariadb_server")
-        url = server.create("ddl")
-        build_schema(url, "ddl")
-    return url
+    return _empty_terp_db(request, tmp_path, request.param)
+
+
+@pytest.fixture(params=["sqlite-chain", "mariadb-ddl", "mariadb-chain"])
+def any_terp_db(request, tmp_path):
+    """As terp_db, and MariaDB built by the schema chain too."""
+    return _empty_terp_db(request, tmp_path, request.param)

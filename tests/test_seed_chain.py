@@ -37,7 +37,8 @@ def _insert_user_rows(url: str) -> None:
     engine.dispose()
 
 
-def test_upgrade_reapply_downgrade_restores_exact_prior_state(terp_db):
+def test_upgrade_reapply_downgrade_restores_exact_prior_state(any_terp_db):
+    terp_db = any_terp_db
     _insert_user_rows(terp_db)
     before = snapshot(terp_db)
 
