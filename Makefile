@@ -16,7 +16,7 @@ XARGS    := -x scenario=$(SCENARIO) -x seed=$(SEED) -x scale=$(SCALE)
 SQL_NAME := $(SQL_DIR)/$(SCENARIO)-seed$(SEED)-x$(SCALE)-$(DIALECT)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv seed test sql lint check clean
+.PHONY: help venv seed test sql approve graph lint check clean
 
 help: ## list the targets
 	@echo "TERP seeds -- targets (variables: SCENARIO=$(SCENARIO) SEED=$(SEED) SCALE=$(SCALE) DIALECT=$(DIALECT))"
@@ -41,6 +41,12 @@ sql: $(STAMP) ## write the upgrade and downgrade SQL for review to build/sql/ (n
 	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) upgrade head --sql > $(SQL_NAME)-upgrade.sql
 	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) downgrade head:base --sql > $(SQL_NAME)-downgrade.sql
 	@echo "wrote $(SQL_NAME)-upgrade.sql and $(SQL_NAME)-downgrade.sql"
+
+approve: $(STAMP) ## record the SHA-256 of every revision's SQL (SCENARIO, SEED, SCALE, DIALECT) in approvals.json
+	$(PY) -m terpseed approve $(XARGS) -x dialect=$(DIALECT)
+
+graph: $(STAMP) ## draw the seed plan: docs/seed-plan.dot and the Mermaid chart in README.md
+	$(PY) tools/seed_graph.py --write
 
 lint: $(STAMP) ## lint the SQL templates and the rendered light-scenario SQL with sqlfluff
 	$(PY) -m terpseed.lint

@@ -14,6 +14,7 @@ from alembic.runtime.migration import StampStep
 from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
+from terpseed import approval
 from terpseed.preflight import require_no_clashes, require_schema
 from terpseed.render import SqlRenderer
 from terpseed.runtime import RUN_KEY, SeedRun
@@ -94,6 +95,15 @@ def _writing_steps(migration_context) -> list:
     return [s for s in steps if not isinstance(s, StampStep)]
 
 
+def _verify_approval(run: SeedRun, pending: list) -> None:
+    if run.params.approved:
+        approval.verify(run, [
+            (s.revision.revision, list(getattr(s.revision.module, "STEPS", ())),
+             "upgrade" if s.is_upgrade else "downgrade")
+            for s in pending
+        ])
+
+
 def run_seed_chain(context) -> None:
     x_args, target, dialect = _setup(context, P.SEED_OPTIONS)
     params = P.parse_seed_params(x_args)
@@ -115,6 +125,7 @@ def run_seed_chain(context) -> None:
         context.configure(
             **opts, literal_binds=True, dialect_opts={"paramstyle": "named"}, **common
         )
+        _verify_approval(run, _writing_steps(context.get_context()))
         impl = context.get_context().impl
         impl.static_output(f"-- TERP seed SQL: {params.describe()} dialect={dialect}")
         for statement in PREAMBLE[dialect]:
@@ -125,6 +136,7 @@ def run_seed_chain(context) -> None:
     with T.connect(engine, target) as connection:
         context.configure(connection=connection, **common)
         pending = _writing_steps(context.get_context())
+        _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
             inserting = [step.table for s in pending if s.is_upgrade

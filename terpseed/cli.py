@@ -2,6 +2,7 @@
 
     python -m terpseed seed [-x scenario=full] [-x seed=12345] [-x scale=1]
     python -m terpseed summary
+    python -m terpseed approve [-x scenario=...] [-x seed=...] [-x scale=...] [-x dialect=mysql]
 
 ``seed`` builds the schema with the schema chain when the target has none (a
 database that already has the TERP tables, for example one created from the
@@ -100,6 +101,28 @@ def cmd_seed(x_args: list[str], console: Console) -> None:
     console.print(f"seeded in {elapsed:.1f} s")
 
 
+def cmd_approve(x_args: list[str], console: Console) -> None:
+    from alembic.script import ScriptDirectory
+
+    from terpseed import approval
+    from terpseed.chain import seed_steps
+    from terpseed.params import parse_dialect
+    from terpseed.render import SqlRenderer
+    from terpseed.runtime import SeedRun
+    from terpseed.world import World
+
+    x = _x_dict(x_args)
+    check_options(x, {k: v for k, v in SEED_OPTIONS.items() if k != "url"})
+    params = parse_seed_params(x)
+    dialect = parse_dialect(x)
+    script = ScriptDirectory.from_config(_config("seed.ini", []))
+    run = SeedRun(params, SqlRenderer(dialect), World(params, seed_steps(script)))
+    revisions = [(sc.revision, list(getattr(sc.module, "STEPS", ())))
+                 for sc in reversed(list(script.walk_revisions()))]
+    path = approval.approve(run, revisions)
+    console.print(f"approved {len(revisions)} revisions for {approval.key(params, dialect)} in {path.name}")
+
+
 def cmd_summary(x_args: list[str], console: Console) -> None:
     x = _x_dict(x_args)
     check_options(x, {"url": SEED_OPTIONS["url"]})
@@ -113,13 +136,13 @@ def cmd_summary(x_args: list[str], console: Console) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m terpseed", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["seed", "summary"])
+    parser.add_argument("command", choices=["seed", "summary", "approve"])
     parser.add_argument("-x", action="append", default=[], metavar="KEY=VALUE",
                         help="as for alembic: url, scenario, seed, scale")
     args = parser.parse_args(argv)
     console = Console(soft_wrap=True)
     try:
-        {"seed": cmd_seed, "summary": cmd_summary}[args.command](args.x, console)
+        {"seed": cmd_seed, "summary": cmd_summary, "approve": cmd_approve}[args.command](args.x, console)
     except SeedError as exc:
         console.print(f"FAILED: {exc}", style="bold red", markup=False, highlight=False)
         return 1

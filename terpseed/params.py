@@ -28,7 +28,10 @@ SEED_OPTIONS = {
     "scenario": "light, full (default), edgeCases or chaos",
     "seed": f"integer seed of every random stream (default {DEFAULT_SEED})",
     "scale": "positive multiplier on volumes (default 1)",
+    "approved": "true: refuse unless the SQL matches approvals.json (make approve)",
+    "env": "development (default) or production: production requires approved=true",
 }
+ENVS = ("development", "production")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class SeedParams:
     scenario: Scenario
     seed: int
     scale: float
+    approved: bool = False
+    env: str = "development"
 
     def describe(self) -> str:
         return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
@@ -81,4 +86,20 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
             f"-x scale={raw_scale!r} is not valid; valid: a number greater than 0"
             f" and at most {MAX_SCALE:g} (1 = the scenario's own volumes)"
         )
-    return SeedParams(SCENARIOS[name], seed, scale)
+    approved = _flag(x_args, "approved")
+    env = x_args.get("env", "development")
+    if env not in ENVS:
+        raise SeedError(f"-x env={env!r} is not valid; valid: {', '.join(ENVS)}")
+    if env == "production" and not approved:
+        raise SeedError(
+            "-x env=production needs -x approved=true: only SQL that matches the"
+            " approved manifest (make approve) runs against production"
+        )
+    return SeedParams(SCENARIOS[name], seed, scale, approved, env)
+
+
+def _flag(x_args: dict[str, str], name: str) -> bool:
+    raw = x_args.get(name, "false")
+    if raw not in ("true", "false"):
+        raise SeedError(f"-x {name}={raw!r} is not valid; valid: true, false")
+    return raw == "true"

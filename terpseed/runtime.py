@@ -5,14 +5,18 @@ multi-row INSERT, in step order (parents before children).  Re-applying an
 INSERT is a no-op for the rows it wrote (see ``templates/_macros.sql.j2``).
 Downgrade deletes exactly the ids the steps wrote, children first.
 
-Online, each statement is executed as is, with no parameters; offline
-(``--sql``) the very same text is printed.  Nothing here reads the database,
-so offline mode needs no connection.
+A revision's statements are rendered as a whole first: their SHA-256 is what
+``make approve`` records and what ``-x approved=true`` checks, and offline
+(``--sql``) output opens each revision with a comment header that carries it.
+Online, each statement is executed as is, with no parameters; offline the very
+same text is printed.  Nothing here reads the database, so offline mode needs
+no connection.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from alembic import context, op
@@ -26,7 +30,54 @@ ROWS_PER_INSERT = 500
 RANGES_PER_DELETE = 500
 RUN_KEY = "terpseed.run"
 
-__all__ = ["Step", "upgrade_steps", "downgrade_steps"]
+__all__ = ["Step", "upgrade_steps", "downgrade_steps", "render_revision"]
+
+
+@dataclass
+class RenderedRevision:
+    revision: str
+    direction: str  # "upgrade" or "downgrade"
+    statements: list[str] = field(default_factory=list)
+    tables: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The statements exactly as they are printed offline."""
+        return "".join(statement + ";\n\n" for statement in self.statements)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+    def header(self, message: str, params: SeedParams, dialect: str) -> str:
+        verb = "writes" if self.direction == "upgrade" else "deletes"
+        tables = ", ".join(f"{name} {count}" for name, count in self.tables)
+        return "\n".join([
+            f"-- {self.direction} {self.revision}: {message}",
+            f"-- {params.describe()} dialect={dialect}",
+            f"-- {verb} rows: {tables}",
+            f"-- sha256 of the statements below: {self.sha256}",
+        ])
+
+
+def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step],
+                    direction: str) -> RenderedRevision:
+    rendered = RenderedRevision(revision, direction)
+    if direction == "upgrade":
+        for step in steps:
+            rows = run.world.rows(step.table)
+            rendered.tables.append((step.table, len(rows)))
+            for chunk in chunked(rows, ROWS_PER_INSERT):
+                rendered.statements.append(run.renderer.render(step.template_name, rows=chunk))
+    else:
+        for step in reversed(steps):
+            rows = run.world.rows(step.table)
+            rendered.tables.append((step.table, len(rows)))
+            ranges = id_ranges(row["id"] for row in rows)
+            for start in range(0, len(ranges), RANGES_PER_DELETE):
+                rendered.statements.append(run.renderer.render(
+                    "_delete.sql.j2", table=step.table, ranges=ranges[start:start + RANGES_PER_DELETE]))
+    return rendered
 
 
 @dataclass
@@ -35,15 +86,18 @@ class SeedRun:
     renderer: SqlRenderer
     world: World
 
-    def emit(self, sql: str) -> None:
-        """Execute one statement online, or print it offline: the same text."""
+    def apply(self, rendered: RenderedRevision, message: str) -> None:
+        """Execute the statements online, or print them offline: the same text."""
         migration = op.get_context()
         if migration.as_sql:
-            migration.impl.static_output(sql + ";")
-        else:
+            migration.impl.static_output(
+                rendered.header(message, self.params, self.renderer.dialect_name))
+            for statement in rendered.statements:
+                migration.impl.static_output(statement + ";")
+            return
+        for statement in rendered.statements:
             migration.connection.exec_driver_sql(
-                sql, execution_options={"no_parameters": True}
-            )
+                statement, execution_options={"no_parameters": True})
 
 
 def current_run() -> SeedRun:
@@ -55,18 +109,16 @@ def current_run() -> SeedRun:
     return run
 
 
+def _message(revision: str) -> str:
+    script = context.script.get_revision(revision)
+    return (script.doc or "").strip().splitlines()[0] if script is not None else ""
+
+
 def upgrade_steps(steps: Sequence[Step], revision: str) -> None:
     run = current_run()
-    for step in steps:
-        for chunk in chunked(run.world.rows(step.table), ROWS_PER_INSERT):
-            run.emit(run.renderer.render(step.template_name, rows=chunk))
+    run.apply(render_revision(run, revision, steps, "upgrade"), _message(revision))
 
 
 def downgrade_steps(steps: Sequence[Step], revision: str) -> None:
     run = current_run()
-    for step in reversed(steps):
-        ranges = id_ranges(row["id"] for row in run.world.rows(step.table))
-        for start in range(0, len(ranges), RANGES_PER_DELETE):
-            run.emit(run.renderer.render(
-                "_delete.sql.j2", table=step.table, ranges=ranges[start:start + RANGES_PER_DELETE]
-            ))
+    run.apply(render_revision(run, revision, steps, "downgrade"), _message(revision))

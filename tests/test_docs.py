@@ -27,3 +27,12 @@ def test_readme_names_the_two_setup_commands_and_every_option():
         assert f"| `{option}` |" in README
     for scenario in SCENARIOS:
         assert f"`{scenario}`" in README
+
+
+def test_seed_plan_drawings_are_current():
+    spec = importlib.util.spec_from_file_location("seed_graph", ROOT / "tools" / "seed_graph.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.readme_with_graph(README) == README, "README seed plan is stale: make graph"
+    assert (ROOT / "docs" / "seed-plan.dot").read_text() == module.dot(), "docs/seed-plan.dot is stale: make graph"
+    assert "flowchart LR" in README and "users -.-> " not in README.split("flowchart")[0]
