@@ -196,6 +196,15 @@ class SqlRenderer:
             self._row_renderers[key] = renderer
         return renderer
 
+    def case_pairs(self, table: str, column: str, rows: Iterable[dict]) -> list[tuple[int, str]]:
+        """(id, rendered value) of {id, column} rows, for an UPDATE ... CASE."""
+        key = (table, column)
+        render = self._row_renderers.get(key)
+        if render is None:
+            render = _column_renderer(self._compiler, table, self.table(table).c[column])
+            self._row_renderers[key] = render
+        return [(row["id"], render(row[column])) for row in rows]
+
     def values(self, table: str, columns: Sequence[str], rows: Iterable[dict]) -> str:
         render = self.row_renderer(table, columns)
         return ",\n".join(render(row) for row in rows)

@@ -24,13 +24,13 @@ from alembic import context, op
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 from terpseed.render import SqlRenderer, id_ranges
-from terpseed.world import Step, World, chunked
+from terpseed.world import Step, Update, World, chunked
 
 ROWS_PER_INSERT = 500
 RANGES_PER_DELETE = 500
 RUN_KEY = "terpseed.run"
 
-__all__ = ["Step", "upgrade_steps", "downgrade_steps", "render_revision"]
+__all__ = ["Step", "Update", "upgrade_steps", "downgrade_steps", "render_revision"]
 
 
 @dataclass
@@ -60,19 +60,35 @@ class RenderedRevision:
         ])
 
 
-def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step],
+def _render_update(run: "SeedRun", update: Update, direction: str) -> tuple[list[str], int]:
+    rows = run.world.update_rows(update.key)
+    if direction == "downgrade":  # put back what the insert step wrote
+        inserted = {row["id"]: row[update.column] for row in run.world.rows(update.table)}
+        rows = [{"id": row["id"], update.column: inserted[row["id"]]} for row in rows]
+    statements = []
+    for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
+        statements.append(run.renderer.render(
+            "_update.sql.j2", table=update.table, column=update.column,
+            pairs=run.renderer.case_pairs(update.table, update.column, chunk),
+            ranges=id_ranges(row["id"] for row in chunk)))
+    return statements, len(rows)
+
+
+def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update],
                     direction: str) -> RenderedRevision:
     rendered = RenderedRevision(revision, direction)
-    if direction == "upgrade":
-        for step in steps:
-            rows = run.world.rows(step.table)
-            rendered.tables.append((step.table, len(rows)))
+    for step in (steps if direction == "upgrade" else list(reversed(steps))):
+        if isinstance(step, Update):
+            statements, count = _render_update(run, step, direction)
+            rendered.tables.append((step.key, count))
+            rendered.statements += statements
+            continue
+        rows = run.world.rows(step.table)
+        rendered.tables.append((step.table, len(rows)))
+        if direction == "upgrade":
             for chunk in chunked(rows, ROWS_PER_INSERT):
                 rendered.statements.append(run.renderer.render(step.template_name, rows=chunk))
-    else:
-        for step in reversed(steps):
-            rows = run.world.rows(step.table)
-            rendered.tables.append((step.table, len(rows)))
+        else:
             ranges = id_ranges(row["id"] for row in rows)
             for start in range(0, len(ranges), RANGES_PER_DELETE):
                 rendered.statements.append(run.renderer.render(

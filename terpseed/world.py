@@ -43,6 +43,24 @@ class Step:
         return self.template or f"seed/{self.table}.sql.j2"
 
 
+@dataclass(frozen=True)
+class Update:
+    """A later revision fills one column of rows an earlier step inserted.
+
+    For references into a later domain (orders.invoice_id, clients'
+    pricing profile...): the generator returns ``{"id": ..., column: value}``
+    for seeded rows only; the downgrade puts back what the insert wrote.
+    """
+
+    table: str
+    column: str
+    generator: Generator
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.column}"
+
+
 def stream(seed: int, revision: str, name: str) -> random.Random:
     """A random stream seeded from (seed, revision, name), stable across runs."""
     return random.Random(f"terpseed/{seed}/{revision}/{name}")
@@ -81,6 +99,11 @@ class GenContext:
         """The rows another step generates for ``table``."""
         return self.world.rows(table)
 
+    def dataset(self, builder: Callable[["GenContext"], object]):
+        """The memoized result of a builder shared by several tables' generators
+        (a simulation of the business), with its own random stream."""
+        return self.world.dataset(builder)
+
     @staticmethod
     def id(n: int) -> int:
         """The id of this table's n-th seeded row (n from 1)."""
@@ -94,10 +117,18 @@ class GenContext:
 
 
 class World:
-    def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step]]):
+    def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step | Update]]):
         self.params = params
         self.steps: dict[str, tuple[str, Step]] = {}
+        self.updates: dict[str, tuple[str, Update]] = {}
+        self._datasets: dict[str, object] = {}
+        self._update_rows: dict[str, list[dict]] = {}
         for revision, step in steps:
+            if isinstance(step, Update):
+                if step.key in self.updates:
+                    raise SeedError(f"{step.key} is updated by two seed revisions")
+                self.updates[step.key] = (revision, step)
+                continue
             if step.table in self.steps:
                 other = self.steps[step.table][0]
                 raise SeedError(
@@ -125,6 +156,33 @@ class World:
         _check_ids(table, rows)
         self._rows[table] = rows
         return rows
+
+    def dataset(self, builder) -> object:
+        name = f"{builder.__module__}.{builder.__qualname__}"
+        if name not in self._datasets:
+            if name in self._building:
+                raise SeedError(f"seed datasets depend on each other in a cycle at {name}")
+            self._building.append(name)
+            try:
+                self._datasets[name] = builder(GenContext(self, "dataset", name))
+            finally:
+                self._building.pop()
+        return self._datasets[name]
+
+    def update_rows(self, key: str) -> list[dict]:
+        """The {id, column} rows of an Update step, checked against the insert."""
+        if key not in self._update_rows:
+            revision, update = self.updates[key]
+            ours = {row["id"] for row in self.rows(update.table)}
+            rows = list(update.generator(GenContext(self, revision, key)))
+            for row in rows:
+                if set(row) != {"id", update.column} or row["id"] not in ours:
+                    raise SeedError(
+                        f"update {key} must give {{id, {update.column}}} for rows its table's"
+                        f" seed step inserted; got {sorted(row)} for id {row.get('id')!r}"
+                    )
+            self._update_rows[key] = rows
+        return self._update_rows[key]
 
 
 def _check_ids(table: str, rows: list[dict]) -> None:
