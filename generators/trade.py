@@ -1,0 +1,755 @@
+"""The trading simulation behind the catalog, supply and sales tables.
+
+Three datasets, each built once per world with its own random stream:
+
+* ``catalog``: products (strain x grow tier for flower, a few other lines),
+  each tied to the vendor whose brand it carries;
+* ``supply``: purchase orders, intake sessions, lots and their one batch each,
+  about 8 a month (scaled), 90% flower in the indoor/greenhouse/outdoor
+  shares, 90% on consignment, plus the opening stock of the month before the
+  window;
+* ``trade``: orders drawn day by day against the stock that is live at that
+  moment, so every line takes from a batch that existed and had the quantity;
+  quotes (some converted into sales), cancellations, fulfilment, returns,
+  the inventory movements all of it implies, each batch's final state, and
+  the receivables plan (invoice, due date, payments) behind every sale's
+  status.
+
+The table generators in catalog.py, inventory.py and sales.py only project
+these objects onto rows.  Quantities and money are Decimals, rounded to the
+columns' two decimals where they are stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from generators.access import staff_with_job
+from generators.common import at, pick, setup_day, weighted
+from generators.parties import SUPPLIER_PREFIX, is_whale
+
+Q2 = Decimal("0.01")
+ZERO = Decimal("0")
+
+# Flower COGS per pound by grow tier, and each tier's share of flower intake.
+GROW_TIERS = [("Indoor", Decimal("1800"), 0.40), ("Greenhouse", Decimal("1200"), 0.35),
+              ("Outdoor", Decimal("800"), 0.25)]
+# (category, subcategory, unit, unit COGS) of the 10% that is not flower.
+OTHER_LINES = [
+    ("Pre-Rolls", "Multi-Packs", "EA", Decimal("14.00")),
+    ("Concentrates", "Live Resin", "G", Decimal("9.50")),
+    ("Vapes", "Cartridge", "EA", Decimal("12.00")),
+    ("Edibles", "Gummies", "EA", Decimal("5.50")),
+]
+FLOWER_SHARE = 0.90
+LOTS_PER_MONTH = 8
+INTAKE_CONSIGNMENT = 0.90
+GRADES = [("AAA", 0.20), ("AA", 0.35), ("A", 0.30), ("B", 0.15)]
+MARGIN_MEAN, MARGIN_SPREAD = 0.25, 0.10
+WHALE_REVENUE_SHARE = 0.70
+QUOTE_SHARE = 0.15
+QUOTE_CONVERSION = 0.45
+CANCEL_RATE = 0.02
+SALE_TERMS = [("CONSIGNMENT", 0.50), ("NET_30", 0.22), ("NET_15", 0.08), ("NET_7", 0.05),
+              ("COD", 0.10), ("PARTIAL", 0.05)]
+TERM_DAYS = {"COD": 0, "NET_7": 7, "NET_15": 15, "NET_30": 30, "CONSIGNMENT": 45, "PARTIAL": 30}
+PAYMENT_METHODS = [("ACH", 0.45), ("CHECK", 0.25), ("WIRE", 0.15), ("CASH", 0.15)]
+
+
+def q2(value) -> Decimal:
+    return Decimal(value).quantize(Q2, rounding=ROUND_HALF_UP)
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 23, 59, 59)
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    out, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        out.append((dt.date(year, month, 1), min(end, nxt - dt.timedelta(days=1))))
+        year, month = nxt.year, nxt.month
+    return out
+
+
+def _business_time(rng, day: dt.date, start_hour: int = 8, end_hour: int = 17) -> dt.datetime:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return at(day, rng.randint(start_hour, end_hour), rng.randint(0, 59), rng.randint(0, 59))
+
+
+def _add_business_days(moment: dt.datetime, days: int, rng) -> dt.datetime:
+    day = moment.date()
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return _business_time(rng, day)
+
+
+# --------------------------------------------------------------------------- catalog
+@dataclass
+class Product:
+    id: int
+    name: str
+    category: str
+    subcategory: str
+    uom: str
+    strain_id: int | None
+    strain_name: str
+    brand_id: int
+    vendor_id: int
+    unit_cogs: Decimal
+    tier: str | None  # grow tier for flower
+    created: dt.datetime
+
+
+def catalog(ctx) -> list[Product]:
+    rng = ctx.rng
+    strains = ctx.rows("strains")
+    vendors = ctx.rows("vendors")
+    brands = ctx.rows("brands")
+    by_vendor = {}
+    for brand in brands:
+        by_vendor.setdefault(brand["vendorId"], []).append(brand)
+    house = next(b for b in brands if b["vendorId"] is None)
+    created = at(setup_day(ctx), 13)
+    products: list[Product] = []
+
+    def add(**kw):
+        products.append(Product(id=ctx.id(len(products) + 1), created=created, **kw))
+
+    for i, strain in enumerate(strains):
+        vendor = vendors[i % len(vendors)]
+        brand = by_vendor[vendor["id"]][0]
+        tiers = [weighted(rng, [(t, w) for t, _c, w in GROW_TIERS])]
+        if rng.random() < 0.35:
+            other = [t for t, _c, _w in GROW_TIERS if t != tiers[0]]
+            tiers.append(pick(rng, other))
+        for tier in tiers:
+            cogs = next(c for t, c, _w in GROW_TIERS if t == tier)
+            add(name=f"{strain['name']} - {tier}", category="Flower", subcategory=tier, uom="LB",
+                strain_id=strain["id"], strain_name=strain["name"], brand_id=brand["id"],
+                vendor_id=vendor["id"], unit_cogs=cogs, tier=tier)
+    others = max(len(OTHER_LINES), round(len(products) / 9))
+    for k in range(others):
+        category, sub, uom, cogs = OTHER_LINES[k % len(OTHER_LINES)]
+        strain = strains[k % len(strains)]
+        vendor = vendors[(k + 1) % len(vendors)]
+        brand = house if k % 2 else by_vendor[vendor["id"]][0]
+        add(name=f"{strain['name']} {category} - {sub}", category=category, subcategory=sub,
+            uom=uom, strain_id=strain["id"], strain_name=strain["name"], brand_id=brand["id"],
+            vendor_id=vendor["id"], unit_cogs=cogs, tier=None)
+    return products
+
+
+# --------------------------------------------------------------------------- supply
+@dataclass
+class Batch:
+    id: int
+    lot_id: int
+    code: str
+    lot_code: str
+    sku: str
+    product: Product
+    vendor_id: int
+    supplier_client_id: int
+    received: dt.datetime
+    workflow: list[tuple[str, dt.datetime]]  # (workflow slug, when), ends at the live moment
+    live_at: dt.datetime
+    qty_in: Decimal
+    unit_cogs: Decimal
+    cogs_mode: str
+    cogs_range: tuple[Decimal, Decimal] | None
+    terms: str
+    grade: str | None
+    received_by: int
+    po_index: int
+    remaining: Decimal = ZERO
+    movements: list = field(default_factory=list)   # (when, type, change, ref_type, ref_id, reason, user)
+    batch_status: str = "LIVE"
+    status_slug: str = "ready-for-sale"
+    status_changes: list = field(default_factory=list)  # extra (slug, when) after going live
+    quarantine_qty: Decimal = ZERO
+    hold_qty: Decimal = ZERO
+    defective_qty: Decimal = ZERO
+    sample_qty: Decimal = ZERO
+    last_moved: dt.datetime | None = None
+
+
+@dataclass
+class PurchaseOrder:
+    id: int
+    number: str
+    vendor_id: int
+    status: str
+    ordered: dt.datetime
+    expected: dt.date
+    delivered: dt.date | None
+    items: list  # (product, qty ordered, qty received, unit cost)
+    terms: str
+    created_by: int
+    sent_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    intake_index: int | None = None  # index into Supply.batches of the lot it became
+
+
+@dataclass
+class Supply:
+    batches: list[Batch]
+    purchase_orders: list[PurchaseOrder]
+
+
+def _monthly_demand(ctx) -> Decimal:
+    """Pounds of flower the scenario sells in a month, at an average price."""
+    revenue_month = ctx.scenario.revenue / ctx.scenario.months * Decimal(str(ctx.params.scale))
+    avg_cogs = sum(c * Decimal(str(w)) for _t, c, w in GROW_TIERS)
+    avg_price = avg_cogs / Decimal(str(1 - MARGIN_MEAN))
+    return revenue_month * Decimal(str(FLOWER_SHARE)) / avg_price
+
+
+def supply(ctx) -> Supply:
+    rng = ctx.rng
+    products = ctx.dataset(catalog)
+    flower = {tier: [p for p in products if p.tier == tier] for tier, _c, _w in GROW_TIERS}
+    other = [p for p in products if p.tier is None]
+    suppliers = {c["name"]: c["id"] for c in ctx.rows("clients") if c["teri_code"].startswith(SUPPLIER_PREFIX)}
+    vendor_names = {v["id"]: v["name"] for v in ctx.rows("vendors")}
+    receivers = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Inventory Manager")
+    buyer = staff_with_job(ctx, "Buyer")[0]["id"]
+    per_month = ctx.scaled(LOTS_PER_MONTH)
+    lbs_per_lot = _monthly_demand(ctx) * Decimal("1.25") / Decimal(per_month)
+
+    opening = (ctx.window_start - dt.timedelta(days=28), ctx.window_start - dt.timedelta(days=1))
+    periods = [opening] + _months(ctx.window_start, ctx.window_end)
+    batches: list[Batch] = []
+    pos: list[PurchaseOrder] = []
+    for p_index, (first, last) in enumerate(periods):
+        count = per_month + (per_month // 2 if p_index == 0 else 0)  # opening stock is deeper
+        for _ in range(count):
+            n = len(batches) + 1
+            received = _business_time(rng, first + dt.timedelta(days=rng.randint(0, (last - first).days)))
+            if received.date() > ctx.window_end:
+                received = _business_time(rng, ctx.window_end - dt.timedelta(days=3))
+            is_flower = rng.random() < FLOWER_SHARE
+            if is_flower:
+                tier = weighted(rng, [(t, w) for t, _c, w in GROW_TIERS])
+                product = pick(rng, flower[tier] or [p for ps in flower.values() for p in ps])
+                qty = q2(lbs_per_lot * Decimal(str(rng.uniform(0.6, 1.4))))
+                qty = max(Decimal("25"), (qty / 5).quantize(Decimal(1)) * 5)
+                grade = weighted(rng, GRADES)
+            else:
+                product = pick(rng, other)
+                qty = Decimal(rng.randrange(400, 3000, 50))
+                grade = None
+            unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
+            terms = "CONSIGNMENT" if rng.random() < INTAKE_CONSIGNMENT else pick(rng, ["COD", "NET_30", "NET_15"])
+            mode = "RANGE" if terms == "CONSIGNMENT" and rng.random() < 0.15 else "FIXED"
+            # intake -> quality check -> lab testing -> packaging -> ready for sale
+            steps, moment = [("intake-queue", received)], received
+            for slug in ("quality-check", "lab-testing", "packaging", "ready-for-sale"):
+                moment = moment + dt.timedelta(hours=rng.randint(3, 30))
+                steps.append((slug, moment))
+            lot_code = f"LOT-{1000 + n:06d}"
+            brand_key = "".join(ch for ch in product.strain_name.upper() if ch.isalnum())[:4].ljust(4, "X")
+            batch = Batch(
+                id=ctx.id(n), lot_id=ctx.id(n), code=f"BATCH-{1000 + n:06d}", lot_code=lot_code,
+                sku=f"{brand_key}-{product.subcategory.upper().replace(' ', '')[:4].ljust(4, 'X')}"
+                    f"-{received:%Y%m%d}-{n:04d}",
+                product=product, vendor_id=product.vendor_id,
+                supplier_client_id=suppliers[vendor_names[product.vendor_id]], received=received,
+                workflow=steps, live_at=steps[-1][1], qty_in=qty, unit_cogs=unit_cogs, cogs_mode=mode,
+                cogs_range=(q2(unit_cogs * Decimal("0.9")), q2(unit_cogs * Decimal("1.1"))) if mode == "RANGE" else None,
+                terms=terms, grade=grade, received_by=pick(rng, receivers)["id"], po_index=len(pos),
+            )
+            batches.append(batch)
+            ordered = _business_time(rng, received.date() - dt.timedelta(days=rng.randint(5, 20)))
+            pos.append(PurchaseOrder(
+                id=ctx.id(len(pos) + 1), number=f"PO-{ordered:%Y}-{len(pos) + 1:04d}",
+                vendor_id=product.vendor_id, status="RECEIVED", ordered=ordered,
+                expected=received.date() - dt.timedelta(days=rng.randint(-2, 3)),
+                delivered=received.date(), items=[(product, qty, qty, unit_cogs)], terms=terms,
+                created_by=buyer, sent_at=ordered + dt.timedelta(hours=2),
+                confirmed_at=ordered + dt.timedelta(days=1), intake_index=len(batches) - 1))
+        # orders that never became lots: a few cancelled, and the open pipeline at the end
+        for status in (["CANCELLED"] if rng.random() < 0.5 else []) + \
+                (["SENT", "CONFIRMED", "DRAFT"] if last == ctx.window_end else []):
+            product = pick(rng, [p for ps in flower.values() for p in ps])
+            ordered = _business_time(rng, last - dt.timedelta(days=rng.randint(0, 10)))
+            qty = max(Decimal("25"), (q2(lbs_per_lot) / 5).quantize(Decimal(1)) * 5)
+            pos.append(PurchaseOrder(
+                id=ctx.id(len(pos) + 1), number=f"PO-{ordered:%Y}-{len(pos) + 1:04d}",
+                vendor_id=product.vendor_id, status=status, ordered=ordered,
+                expected=ordered.date() + dt.timedelta(days=14), delivered=None,
+                items=[(product, qty, ZERO, q2(product.unit_cogs))], terms="CONSIGNMENT",
+                created_by=buyer, sent_at=None if status == "DRAFT" else ordered + dt.timedelta(hours=2),
+                confirmed_at=ordered + dt.timedelta(days=1) if status == "CONFIRMED" else None))
+    for batch in batches:
+        batch.movements.append((batch.received, "INTAKE", batch.qty_in, "INTAKE", None,
+                                "Received into inventory", batch.received_by))
+        batch.remaining = batch.qty_in
+    return Supply(batches, pos)
+
+
+# --------------------------------------------------------------------------- trade
+@dataclass
+class Line:
+    id: int
+    batch: Batch
+    qty: Decimal
+    unit_cogs: Decimal
+    original_cogs: Decimal
+    unit_price: Decimal
+    margin_source: str
+    cogs_overridden: bool = False
+    margin_overridden: bool = False
+    is_sample: bool = False
+
+    @property
+    def line_total(self) -> Decimal:
+        return q2(self.qty * self.unit_price)
+
+    @property
+    def line_cogs(self) -> Decimal:
+        return q2(self.qty * self.unit_cogs)
+
+    @property
+    def margin_dollar(self) -> Decimal:
+        return self.line_total - self.line_cogs
+
+    @property
+    def margin_percent(self) -> Decimal:
+        return q2(self.margin_dollar * 100 / self.line_total) if self.line_total else ZERO
+
+
+@dataclass
+class Order:
+    id: int
+    number: str
+    kind: str  # QUOTE or SALE
+    client: dict
+    rep: int
+    created: dt.datetime
+    lines: list[Line]
+    terms: str
+    discount: Decimal = ZERO
+    quote_status: str | None = None
+    sale_status: str | None = None
+    fulfillment: str = "PENDING"
+    confirmed_at: dt.datetime | None = None
+    packed_at: dt.datetime | None = None
+    shipped_at: dt.datetime | None = None
+    packed_by: int | None = None
+    shipped_by: int | None = None
+    valid_until: dt.date | None = None
+    converted_from: "Order | None" = None
+    converted_at: dt.datetime | None = None
+    cancelled_at: dt.datetime | None = None
+    invoice_date: dt.date | None = None
+    due_date: dt.date | None = None
+    payments: list = field(default_factory=list)  # (date, amount, method)
+    returns: list = field(default_factory=list)   # Return
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((l.line_total for l in self.lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal - self.discount
+
+    @property
+    def total_cogs(self) -> Decimal:
+        return sum((l.line_cogs for l in self.lines), ZERO)
+
+    @property
+    def total_margin(self) -> Decimal:
+        return sum((l.margin_dollar for l in self.lines), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((amount for _d, amount, _m in self.payments), ZERO)
+
+    @property
+    def cash_payment(self) -> Decimal:
+        return sum((a for d, a, m in self.payments if m == "CASH" and d == self.invoice_date), ZERO)
+
+
+@dataclass
+class Return:
+    id: int
+    order: Order
+    line: Line
+    qty: Decimal
+    reason: str
+    processed_at: dt.datetime
+    processed_by: int
+
+
+@dataclass
+class Trade:
+    orders: list[Order]
+    returns: list[Return]
+    batches: list[Batch]
+    line_count: int
+
+
+def _client_weights(clients: list[dict]) -> list[tuple[dict, float]]:
+    """Whales share 70% of revenue evenly-ish; regulars share 30%, Pareto-like."""
+    whales = [c for c in clients if is_whale(c)]
+    regulars = [c for c in clients if not is_whale(c)]
+    if not regulars:
+        return [(c, 1.0) for c in whales]
+    if not whales:
+        return [(c, 1.0 / (k + 1) ** 0.8) for k, c in enumerate(regulars)]
+    pareto = [1.0 / (k + 1) ** 0.8 for k in range(len(regulars))]
+    total = sum(pareto)
+    return ([(c, WHALE_REVENUE_SHARE / len(whales)) for c in whales] +
+            [(c, (1 - WHALE_REVENUE_SHARE) * w / total) for c, w in zip(regulars, pareto)])
+
+
+def _order_days(ctx, count: int) -> list[dt.date]:
+    days = []
+    day = ctx.window_start
+    while day <= ctx.window_end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return [days[min(len(days) - 1, int(i * len(days) / count))] for i in range(count)]
+
+
+def trade(ctx) -> Trade:
+    rng = ctx.rng
+    sup = ctx.dataset(supply)
+    batches = sup.batches
+    buyers = [c for c in ctx.rows("clients") if c["is_buyer"]]
+    weights = _client_weights(buyers)
+    reps = staff_with_job(ctx, "Sales Rep") + staff_with_job(ctx, "Sales Manager")
+    rep_of = {c["id"]: reps[k % len(reps)]["id"] for k, c in enumerate(buyers)}
+    warehouse = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Warehouse Associate")
+    end = _end_of(ctx.window_end)
+
+    count = ctx.scaled(ctx.scenario.orders)
+    revenue = ctx.scenario.revenue * Decimal(str(ctx.params.scale))
+    sales_share = (1 - QUOTE_SHARE) + QUOTE_SHARE * QUOTE_CONVERSION
+    avg_order = revenue / Decimal(str(count * sales_share * (1 - CANCEL_RATE)))
+    by_live = sorted(batches, key=lambda b: b.live_at)
+
+    orders: list[Order] = []
+    line_no = 0
+    quote_no = sale_no = 0
+
+    def available(moment: dt.datetime, want_flower: bool) -> list[Batch]:
+        return [b for b in by_live if b.live_at <= moment and b.remaining > 0
+                and (b.product.tier is not None) == want_flower]
+
+    def make_lines(moment: dt.datetime, client: dict, reserve: bool) -> list[Line]:
+        nonlocal line_no
+        target = avg_order * Decimal(str(rng.lognormvariate(0, 0.45)))
+        if is_whale(client):
+            target *= Decimal("1.1")
+        n_lines = max(1, min(6, round(rng.gauss(3, 1.1))))
+        lines, used = [], set()
+        for _ in range(n_lines):
+            flower = rng.random() < 0.92
+            pool = [b for b in available(moment, flower) if b.id not in used] or \
+                [b for b in available(moment, not flower) if b.id not in used]
+            if not pool:
+                break
+            margin = min(0.40, max(0.12, rng.gauss(MARGIN_MEAN, MARGIN_SPREAD / 2)))
+            # older stock first, among batches that can fill the line
+            sample_batch = pool[0]
+            step = Decimal("0.25") if sample_batch.product.uom == "LB" else Decimal("1")
+            est_price = sample_batch.unit_cogs / Decimal(str(1 - margin))
+            want = max(step, (target / n_lines / est_price / step).to_integral_value() * step)
+            fits = [b for b in pool if b.remaining >= want * Decimal("0.8")]
+            batch = fits[min(len(fits) - 1, int(rng.random() ** 2 * len(fits)))] if fits else \
+                max(pool, key=lambda b: b.remaining)
+            used.add(batch.id)
+            cogs = batch.unit_cogs
+            original = cogs
+            cogs_overridden = batch.cogs_mode == "RANGE" and rng.random() < 0.3
+            if cogs_overridden:
+                cogs = q2(pick(rng, batch.cogs_range))
+            price = q2(cogs / Decimal(str(1 - margin)))
+            step = Decimal("0.25") if batch.product.uom == "LB" else Decimal("1")
+            want = (target / n_lines / price / step).to_integral_value() * step
+            qty = min(max(step, want), batch.remaining)
+            qty = (qty / step).to_integral_value(rounding="ROUND_FLOOR") * step
+            if qty <= 0:
+                continue
+            source = "CUSTOMER_PROFILE" if is_whale(client) else weighted(rng, [("DEFAULT", 0.7), ("MANUAL", 0.3)])
+            line_no += 1
+            lines.append(Line(id=ctx.id(line_no), batch=batch, qty=qty, unit_cogs=cogs,
+                              original_cogs=original, unit_price=price, margin_source=source,
+                              cogs_overridden=cogs_overridden,
+                              margin_overridden=source == "MANUAL"))
+            if reserve:
+                batch.remaining -= qty
+        return lines
+
+    def take_stock(order: Order, moment: dt.datetime) -> None:
+        for line in order.lines:
+            line.batch.remaining -= line.qty
+            line.batch.movements.append((moment, "SALE", -line.qty, "ORDER", order.id,
+                                         f"Sold on {order.number}", order.rep))
+
+    for day in _order_days(ctx, count):
+        client = weighted(rng, weights)
+        moment = _business_time(rng, day)
+        is_quote = rng.random() < QUOTE_SHARE
+        lines = make_lines(moment, client, reserve=not is_quote)
+        if not lines:
+            continue
+        terms = weighted(rng, SALE_TERMS)
+        if is_quote:
+            quote_no += 1
+            order = Order(ctx.id(len(orders) + 1), f"QT-{quote_no:06d}", "QUOTE", client,
+                          rep_of[client["id"]], moment, lines, terms,
+                          valid_until=(moment + dt.timedelta(days=14)).date())
+        else:
+            sale_no += 1
+            order = Order(ctx.id(len(orders) + 1), f"ORD-{sale_no:06d}", "SALE", client,
+                          rep_of[client["id"]], moment, lines, terms,
+                          confirmed_at=moment + dt.timedelta(minutes=rng.randint(5, 240)))
+            for line in lines:  # make_lines reserved the stock; record the movement
+                line.batch.movements.append((order.confirmed_at, "SALE", -line.qty, "ORDER", order.id,
+                                             f"Sold on {order.number}", order.rep))
+        orders.append(order)
+        if is_quote and rng.random() < QUOTE_CONVERSION:
+            when = moment + dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 6))
+            if when < end and all(l.batch.remaining >= l.qty for l in lines):
+                sale_no += 1
+                copy = [Line(ctx.id(line_no + k + 1), l.batch, l.qty, l.unit_cogs, l.original_cogs,
+                             l.unit_price, l.margin_source, l.cogs_overridden, l.margin_overridden)
+                        for k, l in enumerate(lines)]
+                line_no += len(copy)
+                sale = Order(ctx.id(len(orders) + 1), f"ORD-{sale_no:06d}", "SALE", client, order.rep,
+                             when, copy, terms, converted_from=order, converted_at=when,
+                             confirmed_at=when + dt.timedelta(minutes=30))
+                take_stock(sale, sale.confirmed_at)
+                order.quote_status = "CONVERTED"
+                orders.append(sale)
+
+    orders.sort(key=lambda o: (o.created, o.id))
+    _finish_quotes(rng, orders, end)
+    _fulfil(ctx, rng, orders, warehouse, end)
+    _discounts(rng, orders)
+    _receivables(ctx, rng, orders, end)
+    returns = _returns(ctx, rng, orders, warehouse, end)
+    _settle_batches(ctx, rng, batches, end)
+    return Trade(orders, returns, batches, line_no)
+
+
+def _finish_quotes(rng, orders: list[Order], end: dt.datetime) -> None:
+    for order in orders:
+        if order.kind != "QUOTE" or order.quote_status == "CONVERTED":
+            continue
+        age = (end.date() - order.created.date()).days
+        if age > 14:
+            order.quote_status = weighted(rng, [("EXPIRED", 0.5), ("REJECTED", 0.3), ("ACCEPTED", 0.2)])
+        else:
+            order.quote_status = weighted(rng, [("DRAFT", 0.2), ("SENT", 0.4), ("VIEWED", 0.3), ("ACCEPTED", 0.1)])
+
+
+def _fulfil(ctx, rng, orders: list[Order], warehouse: list[dict], end: dt.datetime) -> None:
+    for order in orders:
+        if order.kind != "SALE":
+            continue
+        if rng.random() < CANCEL_RATE and order.converted_from is None:
+            order.cancelled_at = order.confirmed_at + dt.timedelta(hours=rng.randint(1, 20))
+            if order.cancelled_at < end:
+                order.sale_status = "CANCELLED"
+                for line in order.lines:  # the stock goes back on the shelf
+                    line.batch.remaining += line.qty
+                    line.batch.movements.append((order.cancelled_at, "RETURN", line.qty, "ORDER", order.id,
+                                                 f"Released: {order.number} cancelled", order.rep))
+                continue
+            order.cancelled_at = None
+        packed = _add_business_days(order.confirmed_at, 1, rng)
+        shipped = _add_business_days(packed, rng.randint(0, 2), rng)
+        if packed <= end:
+            order.fulfillment, order.packed_at, order.packed_by = "PACKED", packed, pick(rng, warehouse)["id"]
+        if order.packed_at and shipped <= end and shipped > packed:
+            order.fulfillment, order.shipped_at, order.shipped_by = "SHIPPED", shipped, pick(rng, warehouse)["id"]
+
+
+def _discounts(rng, orders: list[Order]) -> None:
+    for order in orders:
+        if order.kind == "SALE" and order.sale_status != "CANCELLED" and is_whale(order.client) \
+                and rng.random() < 0.2:
+            order.discount = q2(order.subtotal * Decimal(str(rng.choice([0.01, 0.02, 0.03]))))
+
+
+def _receivables(ctx, rng, orders: list[Order], end: dt.datetime) -> None:
+    """Invoice, due date and payments of every shipped sale, aged like the facts sheet:
+    of the open receivable at the window's end, ``overdue_share`` is past due, and
+    ``overdue_120_share`` of that more than 120 days."""
+    scenario = ctx.scenario
+    last = end.date()
+    invoiced = [o for o in orders if o.kind == "SALE" and o.shipped_at]
+    for order in invoiced:
+        order.invoice_date = order.shipped_at.date()
+        order.due_date = order.invoice_date + dt.timedelta(days=TERM_DAYS[order.terms])
+        method = weighted(rng, PAYMENT_METHODS)
+        if order.terms == "COD":
+            order.payments = [(order.invoice_date, order.total, "CASH")]
+            continue
+        if order.terms == "PARTIAL":
+            deposit = q2(order.total * Decimal(str(rng.choice([0.3, 0.4, 0.5]))))
+            order.payments = [(order.invoice_date, deposit, "CASH")]
+        if order.due_date > last:
+            # not due yet: open, sometimes paid early or in part
+            roll = rng.random()
+            if roll < 0.25:
+                pay_day = order.invoice_date + dt.timedelta(days=rng.randint(1, max(1, (last - order.invoice_date).days)))
+                if pay_day <= last:
+                    order.payments.append((pay_day, order.total - order.paid, method))
+            elif roll < 0.45 and order.total - order.paid > 100:
+                pay_day = order.invoice_date + dt.timedelta(days=rng.randint(1, max(1, (last - order.invoice_date).days)))
+                if pay_day <= last:
+                    order.payments.append((pay_day, q2((order.total - order.paid) / 2), method))
+            continue
+        # due within the window: paid around the due date, sometimes in two payments
+        pay_day = min(last, order.due_date + dt.timedelta(days=rng.randint(-10, 12)))
+        pay_day = max(pay_day, order.invoice_date + dt.timedelta(days=1))
+        if pay_day > last:
+            pay_day = last
+        owed = order.total - order.paid
+        if rng.random() < 0.15 and owed > 200:
+            first = q2(owed * Decimal("0.5"))
+            mid = order.invoice_date + (pay_day - order.invoice_date) / 2
+            order.payments.append((max(order.invoice_date + dt.timedelta(days=1), mid), first, method))
+            order.payments.append((pay_day, owed - first, method))
+        else:
+            order.payments.append((pay_day, owed, method))
+    _age_receivables(rng, scenario, invoiced, last)
+    for order in invoiced:
+        order.payments.sort(key=lambda p: p[0])
+        open_ = order.total - order.paid
+        if open_ <= 0:
+            order.sale_status = "PAID"
+        elif order.due_date < last:
+            order.sale_status = "OVERDUE"
+        elif order.paid > 0:
+            order.sale_status = "PARTIAL"
+        else:
+            order.sale_status = "PENDING"
+    for order in orders:
+        if order.kind == "SALE" and order.sale_status is None:
+            order.sale_status = "PENDING"
+
+
+def _age_receivables(rng, scenario, invoiced: list[Order], last: dt.date) -> None:
+    """Leave debts unpaid until the overdue shares of the scenario hold."""
+    not_due = sum((o.total - o.paid for o in invoiced if o.due_date >= last), ZERO)
+    if not_due <= 0:
+        return
+    share = Decimal(str(scenario.overdue_share))
+    target = q2(not_due * share / (1 - share))
+    old_target = q2(target * Decimal(str(scenario.overdue_120_share)))
+    buckets = [
+        ([o for o in invoiced if (last - o.due_date).days > 120], old_target),
+        ([o for o in invoiced if 0 < (last - o.due_date).days <= 120], target - old_target),
+    ]
+    for candidates, goal in buckets:
+        regulars = [o for o in candidates if not is_whale(o.client)] or candidates
+        rng.shuffle(regulars)
+        left = goal
+        for order in regulars:
+            if left <= 0:
+                break
+            late = [p for p in order.payments if p[0] > order.invoice_date] if order.terms != "COD" else []
+            if not late:
+                continue
+            kept = [p for p in order.payments if p not in late]
+            owed = order.total - sum((a for _d, a, _m in kept), ZERO)
+            if owed <= left:
+                order.payments, left = kept, left - owed
+            else:
+                order.payments = kept + [(late[0][0], owed - left, late[0][2])]
+                left = ZERO
+
+
+def _returns(ctx, rng, orders: list[Order], warehouse, end: dt.datetime) -> list[Return]:
+    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED"]
+    wanted = max(1, round(len([o for o in orders if o.kind == "SALE"]) * ctx.scenario.return_rate))
+    picked = rng.sample(shipped, min(wanted, len(shipped)))
+    returns = []
+    for order in sorted(picked, key=lambda o: o.id):
+        line = pick(rng, order.lines)
+        when = _add_business_days(order.shipped_at, rng.randint(2, 12), rng)
+        if when > end:
+            continue
+        step = Decimal("0.25") if line.batch.product.uom == "LB" else Decimal("1")
+        qty = max(step, (line.qty * Decimal(str(rng.uniform(0.1, 0.5))) / step).to_integral_value() * step)
+        qty = min(qty, line.qty)
+        reason = weighted(rng, [("DEFECTIVE", 0.35), ("NOT_AS_DESCRIBED", 0.25), ("WRONG_ITEM", 0.15),
+                                ("CUSTOMER_CHANGED_MIND", 0.15), ("OTHER", 0.10)])
+        who = pick(rng, warehouse)["id"]
+        ret = Return(ctx.id(len(returns) + 1), order, line, qty, reason, when, who)
+        returns.append(ret)
+        order.returns.append(ret)
+        batch = line.batch
+        batch.remaining += qty
+        batch.movements.append((when, "RETURN", qty, "RETURN", ret.id, f"Returned from {order.number}: {reason}", who))
+        if reason == "DEFECTIVE":
+            batch.remaining -= qty
+            batch.defective_qty += qty
+            batch.movements.append((when + dt.timedelta(hours=2), "DISPOSAL", -qty, "RETURN", ret.id,
+                                    "Defective return destroyed", who))
+    return returns
+
+
+def _settle_batches(ctx, rng, batches: list[Batch], end: dt.datetime) -> None:
+    """Count adjustments, holds and quarantines after the last sale; final status."""
+    for batch in batches:
+        batch.movements.sort(key=lambda m: m[0])
+        last_move = batch.movements[-1][0]
+        batch.last_moved = last_move
+        if batch.live_at > end:
+            batch.batch_status = "AWAITING_INTAKE"
+            reached = [s for s in batch.workflow if s[1] <= end]
+            batch.workflow = reached
+            batch.status_slug = reached[-1][0]
+            continue
+        if batch.remaining > 0 and rng.random() < 0.06:
+            when = min(end - dt.timedelta(hours=1), last_move + dt.timedelta(days=rng.randint(1, 5)))
+            if when > last_move:
+                change = q2(-batch.remaining * Decimal(str(rng.uniform(0.005, 0.03))))
+                if batch.product.uom != "LB":
+                    change = change.to_integral_value()
+                if change < 0:
+                    batch.remaining += change
+                    batch.movements.append((when, "ADJUSTMENT", change, "MANUAL_ADJUSTMENT", None,
+                                            "Cycle count variance", batch.received_by))
+                    last_move = when
+        roll = rng.random()
+        if batch.remaining > 0 and roll < 0.04:
+            when = min(end - dt.timedelta(minutes=30), last_move + dt.timedelta(days=rng.randint(1, 6)))
+            if when > last_move:
+                batch.batch_status, batch.status_slug = "QUARANTINED", "on-hold"
+                batch.status_changes.append(("on-hold", when))
+                qty = batch.remaining
+                batch.quarantine_qty = qty
+                batch.remaining = ZERO
+                batch.movements.append((when, "QUARANTINE", -qty, "QUALITY_HOLD", None,
+                                        "Failed retest: moved to quarantine", batch.received_by))
+                continue
+        if batch.remaining > 0 and roll < 0.09:
+            when = min(end - dt.timedelta(minutes=30), last_move + dt.timedelta(days=rng.randint(1, 6)))
+            if when > last_move:
+                batch.batch_status, batch.status_slug = "ON_HOLD", "on-hold"
+                batch.status_changes.append(("on-hold", when))
+                batch.hold_qty = batch.remaining
+                continue
+        if batch.remaining <= 0:
+            batch.batch_status = "CLOSED" if (end - last_move).days > 60 else "SOLD_OUT"
+        else:
+            batch.batch_status = "PHOTOGRAPHY_COMPLETE" if rng.random() < 0.25 else "LIVE"
+
+
+__all__ = ["catalog", "supply", "trade", "q2"]
