@@ -1,0 +1,25 @@
+"""Catalog and pricing: products, their media, synonyms and tags, pricing defaults, profiles and rules.
+
+Revision ID: 0005_catalog
+Revises: 0004_parties
+"""
+
+from generators import catalog
+from terpseed.runtime import Step, Update, downgrade_steps, upgrade_steps
+
+revision = "0005_catalog"
+down_revision = "0004_parties"
+branch_labels = None
+depends_on = None
+
+STEPS: list[Step | Update] = [
+    Step("products", catalog.products),
+]
+
+
+def upgrade() -> None:
+    upgrade_steps(STEPS, revision)
+
+
+def downgrade() -> None:
+    downgrade_steps(STEPS, revision)

@@ -1,0 +1,28 @@
+"""Procurement: intake sessions, purchase orders and their items, lots.
+
+Revision ID: 0006_procurement
+Revises: 0005_catalog
+"""
+
+from generators import inventory
+from terpseed.runtime import Step, downgrade_steps, upgrade_steps
+
+revision = "0006_procurement"
+down_revision = "0005_catalog"
+branch_labels = None
+depends_on = None
+
+STEPS: list[Step] = [
+    Step("intake_sessions", inventory.intake_sessions),
+    Step("purchaseOrders", inventory.purchaseOrders),
+    Step("purchaseOrderItems", inventory.purchaseOrderItems),
+    Step("lots", inventory.lots),
+]
+
+
+def upgrade() -> None:
+    upgrade_steps(STEPS, revision)
+
+
+def downgrade() -> None:
+    downgrade_steps(STEPS, revision)

@@ -1,0 +1,347 @@
+"""The catalog, inventory, procurement and sales data hold together.
+
+Every assertion is a query against a seeded database (MariaDB created from the
+shared DDL, full scenario; and SQLite for the other scenarios and a scale),
+never against the generators' objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from terpseed import relations
+from terpseed.schema import metadata
+from tests.support import alembic_ok, build_schema
+
+T = metadata.tables
+TRADE_TABLES = [
+    "products", "productMedia", "productSynonyms", "productTags", "lots", "batches",
+    "batchLocations", "batch_status_history", "inventoryMovements", "inventoryAlerts",
+    "inventoryViews", "cogs_rules", "cogsHistory", "intake_sessions", "intake_session_batches",
+    "vendor_supply", "purchaseOrders", "purchaseOrderItems", "orders", "order_line_items",
+    "order_status_history", "order_audit_log", "recurring_orders", "returns", "sales",
+    "sampleRequests", "sampleAllocations", "sample_inventory_log", "pricing_defaults",
+    "pricing_profiles", "pricing_rules", "sales_sheet_templates", "salesSheetVersions",
+    "sales_sheet_history",
+]
+D = Decimal
+
+
+def r2(value: Decimal) -> Decimal:
+    """Money rounding of the seeds (and of SQL's ROUND on decimals): half up."""
+    return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+@pytest.fixture(scope="module")
+def full_mariadb(mariadb_server):
+    url = mariadb_server.create("full")
+    build_schema(url, "ddl")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=full", "upgrade", "head")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+def _sqlite_seeded(tmp_path_factory, *x):
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'terp.sqlite'}"
+    build_schema(url, "chain")
+    args = [a for pair in x for a in ("-x", pair)]
+    alembic_ok("-x", f"url={url}", *args, "upgrade", "head")
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+
+_SQLITE: dict[str, sa.Engine] = {}
+
+
+@pytest.fixture(scope="module", params=["full-mariadb", "light", "edgeCases", "chaos", "full-scale0.5"])
+def seeded(request, tmp_path_factory):
+    """Each invariant runs on the full scenario on MariaDB (created from the DDL)
+    and on every other scenario, and a scale, on SQLite."""
+    if request.param == "full-mariadb":
+        return request.getfixturevalue("full_mariadb")
+    if request.param not in _SQLITE:
+        scenario, _, scale = request.param.partition("-scale")
+        engine = _sqlite_seeded(tmp_path_factory, f"scenario={scenario}", f"scale={scale or 1}")
+        engine.scenario = scenario
+        _SQLITE[request.param] = engine
+    return _SQLITE[request.param]
+
+
+def rows(engine, query) -> list:
+    with engine.connect() as conn:
+        return conn.execute(query).all()
+
+
+def scalar(engine, query):
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def count(engine, table: str) -> int:
+    return scalar(engine, sa.select(sa.func.count()).select_from(T[table]))
+
+
+# ------------------------------------------------------------------ coverage and volumes
+def test_full_scenario_fills_every_trade_table(full_mariadb):
+    empty = [t for t in TRADE_TABLES if count(full_mariadb, t) == 0]
+    assert empty == []
+    assert count(full_mariadb, "purchaseOrders") >= 150
+    assert count(full_mariadb, "pricing_rules") >= 20
+    assert count(full_mariadb, "pricing_profiles") >= 10
+
+
+def test_full_volumes_match_the_facts_sheet(full_mariadb):
+    orders, lots = T["orders"], T["lots"]
+    n_orders = count(full_mariadb, "orders")
+    assert 4000 <= n_orders <= 4800, n_orders                       # ~200 a month for 22 months
+    lines = count(full_mariadb, "order_line_items")
+    assert 2.5 <= lines / n_orders <= 3.5
+    per_month = rows(full_mariadb, sa.select(sa.func.count()).select_from(lots)
+                     .where(lots.c.date >= dt.datetime(2024, 1, 1))
+                     .group_by(sa.func.extract("year", lots.c.date), sa.func.extract("month", lots.c.date)))
+    assert len(per_month) == 22 and all(6 <= c <= 10 for (c,) in per_month)  # ~8 lots a month
+    revenue = scalar(full_mariadb, sa.select(sa.func.sum(orders.c.total))
+                     .where(orders.c.orderType == "SALE", orders.c.saleStatus != "CANCELLED"))
+    assert D("40000000") <= revenue <= D("48000000"), revenue     # ~$2M a month
+
+
+def test_intake_mix_consignment_and_flower_tiers(full_mariadb):
+    b, p = T["batches"], T["products"]
+    data = rows(full_mariadb, sa.select(b.c.paymentTerms, p.c.category, p.c.subcategory)
+                .join(p, p.c.id == b.c.productId))
+    consigned = sum(1 for terms, _c, _s in data if terms == "CONSIGNMENT") / len(data)
+    assert 0.84 <= consigned <= 0.96
+    flower = [sub for _t, cat, sub in data if cat == "Flower"]
+    assert 0.84 <= len(flower) / len(data) <= 0.96
+    for tier, share in (("Indoor", 0.40), ("Greenhouse", 0.35), ("Outdoor", 0.25)):
+        assert abs(flower.count(tier) / len(flower) - share) <= 0.10, tier
+
+
+# ------------------------------------------------------------------ the supply chain
+def test_supply_chain_links(seeded):
+    b, lot, isb, s, po, poi, c, v = (T[n] for n in ("batches", "lots", "intake_session_batches",
+                                                      "intake_sessions", "purchaseOrders",
+                                                      "purchaseOrderItems", "clients", "vendors"))
+    # batch -> lot -> vendor, batch <- intake session (of the vendor's supplier account) <- PO
+    query = (sa.select(b.c.id, b.c.productId, lot.c.date, v.c.name, c.c.name, c.c.is_seller,
+                       s.c.receive_date, po.c.purchaseOrderStatus, poi.c.productId)
+             .join(lot, lot.c.id == b.c.lotId).join(v, v.c.id == lot.c.vendorId)
+             .join(isb, isb.c.batch_id == b.c.id).join(s, s.c.id == isb.c.intake_session_id)
+             .join(c, c.c.id == s.c.vendor_id).join(po, po.c.intakeSessionId == s.c.id)
+             .join(poi, poi.c.purchaseOrderId == po.c.id))
+    linked = rows(seeded, query)
+    assert len(linked) == count(seeded, "batches")
+    for _id, product, lot_date, vendor, supplier, is_seller, received, status, po_product in linked:
+        assert supplier == vendor and is_seller
+        assert lot_date.date() == received and status == "RECEIVED" and po_product == product
+
+
+def test_every_line_draws_on_a_batch_live_with_stock_at_that_moment(seeded):
+    oli, o, bsh, ws, m = (T[n] for n in ("order_line_items", "orders", "batch_status_history",
+                                         "workflow_statuses", "inventoryMovements"))
+    live = dict(rows(seeded, sa.select(bsh.c.batchId, sa.func.min(bsh.c.createdAt))
+                     .join(ws, ws.c.id == bsh.c.toStatusId).where(ws.c.slug == "ready-for-sale")
+                     .group_by(bsh.c.batchId)))
+    for batch_id, created in rows(seeded, sa.select(oli.c.batch_id, o.c.created_at)
+                                  .join(o, o.c.id == oli.c.order_id)):
+        assert batch_id in live and live[batch_id] <= created
+    # every sale line leaves a SALE movement of its quantity, and stock never goes negative
+    sold = defaultdict(D)
+    for order_id, batch_id, change in rows(seeded, sa.select(m.c.referenceId, m.c.batchId, m.c.quantityChange)
+                                           .where(m.c.inventoryMovementType == "SALE")):
+        sold[(order_id, batch_id)] -= D(change)
+    lines = defaultdict(D)
+    for order_id, batch_id, qty in rows(seeded, sa.select(oli.c.order_id, oli.c.batch_id, oli.c.quantity)
+                                        .join(o, o.c.id == oli.c.order_id).where(o.c.orderType == "SALE")):
+        lines[(order_id, batch_id)] += qty
+    assert sold == lines
+    assert all(D(after) >= 0 for (after,) in rows(seeded, sa.select(m.c.quantityAfter)))
+
+
+def test_batch_on_hand_is_intake_minus_movements(seeded):
+    b, m = T["batches"], T["inventoryMovements"]
+    chain = defaultdict(list)
+    for batch_id, kind, change, before, after in rows(
+            seeded, sa.select(m.c.batchId, m.c.inventoryMovementType, m.c.quantityChange,
+                              m.c.quantityBefore, m.c.quantityAfter).order_by(m.c.batchId, m.c.createdAt, m.c.id)):
+        chain[batch_id].append((kind, D(change), D(before), D(after)))
+    for batch_id, on_hand in rows(seeded, sa.select(b.c.id, b.c.onHandQty)):
+        moves = chain[batch_id]
+        assert moves[0][0] == "INTAKE"
+        running = D(0)
+        for _kind, change, before, after in moves:
+            assert before == running and after == before + change
+            running = after
+        assert D(on_hand) == running == sum(c for _k, c, _b, _a in moves)
+
+
+# ------------------------------------------------------------------ orders
+def test_order_arithmetic_and_items_json(seeded):
+    o, oli = T["orders"], T["order_line_items"]
+    lines = defaultdict(list)
+    for row in rows(seeded, sa.select(oli).order_by(oli.c.id)):
+        lines[row.order_id].append(row)
+    for order in rows(seeded, sa.select(o)):
+        ls = lines[order.id]
+        assert ls, f"order {order.id} has no lines"
+        for line in ls:
+            assert line.line_total == r2(line.quantity * line.unit_price)
+            assert line.margin_dollar == line.line_total - r2(line.quantity * line.cogs_per_unit)
+        assert order.subtotal == sum(l.line_total for l in ls)
+        assert order.total == order.subtotal + order.tax - order.discount
+        assert order.total_cogs == sum(r2(l.quantity * l.cogs_per_unit) for l in ls)
+        assert order.total_margin == sum(l.margin_dollar for l in ls)
+        assert order.avg_margin_percent == r2(order.total_margin * 100 / order.subtotal)
+        items = order.items if isinstance(order.items, list) else json.loads(order.items)
+        assert [(i["batchId"], D(str(i["quantity"])), D(str(i["unitPrice"])), D(str(i["lineTotal"])))
+                for i in items] == [(l.batch_id, l.quantity, l.unit_price, l.line_total) for l in ls]
+
+
+def test_margin_is_25_percent_give_or_take_10(seeded):
+    o = T["orders"]
+    margin, subtotal = rows(seeded, sa.select(sa.func.sum(o.c.total_margin), sa.func.sum(o.c.subtotal))
+                            .where(o.c.orderType == "SALE"))[0]
+    assert D("0.23") <= margin / subtotal <= D("0.27")
+    oli = T["order_line_items"]
+    outside = scalar(seeded, sa.select(sa.func.count()).select_from(oli)
+                     .where(sa.or_(oli.c.margin_percent < 10, oli.c.margin_percent > 41)))
+    assert outside == 0
+
+
+def test_whales_carry_about_70_percent_of_revenue(full_mariadb):
+    o, c = T["orders"], T["clients"]
+    by_kind = dict(rows(full_mariadb, sa.select(sa.func.substr(c.c.teri_code, 1, 3), sa.func.sum(o.c.total))
+                        .join(c, c.c.id == o.c.client_id)
+                        .where(o.c.orderType == "SALE", o.c.saleStatus != "CANCELLED")
+                        .group_by(sa.func.substr(c.c.teri_code, 1, 3))))
+    share = by_kind["WHL"] / (by_kind["WHL"] + by_kind["REG"])
+    assert D("0.65") <= share <= D("0.75"), share
+
+
+def test_quotes_sales_and_conversions_are_legal(seeded):
+    o = T["orders"]
+    orders = {r.id: r for r in rows(seeded, sa.select(o))}
+    quote_statuses = {"DRAFT", "SENT", "VIEWED", "ACCEPTED", "REJECTED", "EXPIRED", "CONVERTED"}
+    for r in orders.values():
+        if r.orderType == "QUOTE":
+            assert r.quoteStatus in quote_statuses and r.saleStatus is None
+            assert r.fulfillmentStatus == "PENDING" and r.confirmed_at is None
+        else:
+            assert r.saleStatus in {"PENDING", "PARTIAL", "PAID", "OVERDUE", "CANCELLED"}
+            assert r.quoteStatus is None and r.confirmed_at >= r.created_at
+        if r.converted_from_order_id:
+            quote = orders[r.converted_from_order_id]
+            assert quote.orderType == "QUOTE" and quote.quoteStatus == "CONVERTED"
+            assert quote.client_id == r.client_id and r.converted_at >= quote.created_at
+    converted = [r for r in orders.values() if r.quoteStatus == "CONVERTED"]
+    assert sorted(q.id for q in converted) == sorted(r.converted_from_order_id for r in orders.values()
+                                                     if r.converted_from_order_id)
+
+
+def test_fulfilment_history_is_a_legal_chain_ending_at_the_current_status(seeded):
+    o, h = T["orders"], T["order_status_history"]
+    history = defaultdict(list)
+    for order_id, status, when in rows(seeded, sa.select(h.c.order_id, h.c.fulfillmentStatus, h.c.changed_at)
+                                       .order_by(h.c.order_id, h.c.changed_at, h.c.id)):
+        history[order_id].append((status, when))
+    for order in rows(seeded, sa.select(o.c.id, o.c.fulfillmentStatus, o.c.created_at, o.c.packed_at,
+                                        o.c.shipped_at)):
+        chain = history[order.id]
+        statuses = [s for s, _w in chain]
+        assert statuses == ["PENDING", "PACKED", "SHIPPED"][:len(statuses)]
+        assert statuses[-1] == order.fulfillmentStatus
+        assert [w for _s, w in chain] == sorted(w for _s, w in chain)
+        assert chain[0][1] == order.created_at
+
+
+def test_batch_workflow_history_is_legal_and_ends_at_the_batch_status(seeded):
+    from generators.inventory import WORKFLOW_TRANSITIONS
+
+    b, h, ws = T["batches"], T["batch_status_history"], T["workflow_statuses"]
+    slug = dict(rows(seeded, sa.select(ws.c.id, ws.c.slug)))
+    history = defaultdict(list)
+    for batch_id, src, dst, when in rows(seeded, sa.select(h.c.batchId, h.c.fromStatusId, h.c.toStatusId,
+                                                           h.c.createdAt).order_by(h.c.batchId, h.c.createdAt, h.c.id)):
+        history[batch_id].append((slug.get(src), slug[dst], when))
+    on_board = {"AWAITING_INTAKE": {"intake-queue", "quality-check", "lab-testing", "packaging"},
+                "ON_HOLD": {"on-hold"}, "QUARANTINED": {"on-hold"}}
+    for batch_id, status_id, batch_status in rows(seeded, sa.select(b.c.id, b.c.statusId, b.c.batchStatus)):
+        chain = history[batch_id]
+        previous = None
+        for src, dst, _when in chain:
+            assert src == previous and dst in WORKFLOW_TRANSITIONS[previous], (batch_id, src, dst)
+            previous = dst
+        assert previous == slug[status_id]
+        assert previous in on_board.get(batch_status, {"ready-for-sale"})
+
+
+def test_returns_are_rare_and_against_real_lines(seeded):
+    r, o, oli = T["returns"], T["orders"], T["order_line_items"]
+    lines = {row.id: row for row in rows(seeded, sa.select(oli))}
+    sales = scalar(seeded, sa.select(sa.func.count()).select_from(o).where(o.c.orderType == "SALE"))
+    returned = rows(seeded, sa.select(r))
+    rate = len(returned) / sales
+    scenario = getattr(seeded, "scenario", "full")
+    expected = 0.10 if scenario == "edgeCases" else 0.005
+    assert expected * 0.3 <= rate <= expected * 2 + 0.02, rate
+    for ret in returned:
+        items = ret.items if isinstance(ret.items, list) else json.loads(ret.items)
+        for item in items:
+            line = lines[item["orderLineItemId"]]
+            assert line.order_id == ret.order_id and line.batch_id == item["batchId"]
+            assert D(str(item["quantity"])) <= line.quantity
+
+
+def test_audit_logs_point_at_real_orders_and_users(seeded):
+    log, o, u = T["order_audit_log"], T["orders"], T["users"]
+    orphans = scalar(seeded, sa.select(sa.func.count()).select_from(log)
+                     .outerjoin(o, o.c.id == log.c.order_id).outerjoin(u, u.c.id == log.c.user_id)
+                     .where(sa.or_(o.c.id.is_(None), sa.and_(log.c.user_id.is_not(None), u.c.id.is_(None)))))
+    assert orphans == 0
+
+
+# ------------------------------------------------------------------ references and time
+def test_undeclared_references_are_sound(seeded):
+    """Every non-NULL value of an undeclared reference names an existing row."""
+    for ref in relations.undeclared():
+        if count(seeded, ref.table) == 0:
+            continue
+        source, target = T[ref.table], T[ref.target_table].alias("target")
+        orphans = scalar(seeded, sa.select(sa.func.count()).select_from(source)
+                         .outerjoin(target, target.c[ref.target_column] == source.c[ref.column])
+                         .where(source.c[ref.column].is_not(None), target.c[ref.target_column].is_(None)))
+        assert orphans == 0, f"{ref}: {orphans} orphans"
+
+
+def test_forward_references_are_left_empty(seeded):
+    o, b = T["orders"], T["batches"]
+    assert scalar(seeded, sa.select(sa.func.count()).select_from(o).where(o.c.intake_event_id.is_not(None))) == 0
+    assert scalar(seeded, sa.select(sa.func.count()).select_from(b)
+                  .where(b.c.photo_session_event_id.is_not(None))) == 0
+
+
+# Columns that name a future moment by nature: due dates, validity, expiry, schedules.
+FUTURE_BY_NATURE = {"due_date", "valid_until", "payment_due_date", "paymentDueDate", "expectedDeliveryDate",
+                    "next_generation_date", "end_date", "expiration_date", "available_until",
+                    "expires_at", "expirationDate", "needed_by"}
+
+
+def test_nothing_happens_after_the_window(seeded):
+    from terpseed.scenarios import SCENARIOS
+
+    end = SCENARIOS[getattr(seeded, "scenario", "full")].window_end
+    for name in TRADE_TABLES:
+        for column in T[name].c:
+            if column.name in FUTURE_BY_NATURE or not isinstance(column.type, (sa.Date, sa.DateTime)):
+                continue
+            latest = scalar(seeded, sa.select(sa.func.max(column)))
+            if latest is not None:
+                latest = latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest)[:10])
+                assert (latest.date() if isinstance(latest, dt.datetime) else latest) <= end, \
+                    f"{name}.{column.name} = {latest}"
