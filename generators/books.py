@@ -36,6 +36,7 @@ CHART = [
     ("4000", "Sales Revenue", "REVENUE", "CREDIT", None, "Wholesale sales"),
     ("4100", "Sales Returns", "REVENUE", "DEBIT", "4000", "Contra-revenue: returns and refunds"),
     ("4200", "Sales Discounts", "REVENUE", "DEBIT", "4000", "Contra-revenue: discounts given"),
+    ("4900", "Interest Income", "REVENUE", "CREDIT", None, "Interest earned on the reserve account"),
     ("5000", "Cost of Goods Sold", "EXPENSE", "DEBIT", None, "Cost of product sold"),
     ("5050", "Inventory Shrinkage", "EXPENSE", "DEBIT", "5000", "Disposals, defects, count variances"),
     ("5100", "Operating Expenses", "EXPENSE", "DEBIT", None, "The cost of running the business"),

@@ -45,7 +45,6 @@ def intake_sessions(ctx):
     rows = []
     for n, batch in enumerate(_received_batches(ctx), start=1):
         total = q2(batch.qty_in * batch.unit_cogs)
-        paid = total if batch.terms == "COD" else Decimal("0.00")
         done = batch.received + dt.timedelta(hours=2)
         rows.append({
             "id": ctx.id(n), "session_number": f"INTAKE-{_ms(batch.received)}",
@@ -54,7 +53,7 @@ def intake_sessions(ctx):
             "paymentTerms": batch.terms,
             "payment_due_date": None if batch.terms in ("CONSIGNMENT", "COD")
             else batch.received.date() + dt.timedelta(days=TERM_DAYS[batch.terms]),
-            "total_amount": total, "amount_paid": paid,
+            "total_amount": total, "amount_paid": Decimal("0.00"),  # the finance revision pays
             "internal_notes": f"{batch.product.name}: {batch.qty_in} {batch.product.uom.lower()} received",
             "vendor_notes": "Consigned: paid as it sells" if batch.terms == "CONSIGNMENT" else None,
             "receipt_generated": True, "receipt_generated_at": done,
@@ -122,7 +121,6 @@ def batches(ctx):
     status_ids = _status_ids(ctx)
     rows = []
     for b in _trade_batches(ctx):
-        paid = q2(b.qty_in * b.unit_cogs) if b.terms != "CONSIGNMENT" else Decimal("0.00")
         updated = max([b.received, b.last_moved] + [when for _s, when in b.status_changes])
         rows.append({
             "id": b.id, "code": b.code, "sku": b.sku, "productId": b.product.id, "lotId": b.lot_id,
@@ -131,7 +129,7 @@ def batches(ctx):
             "cogsMode": b.cogs_mode, "unitCogs": f"{b.unit_cogs:.2f}",
             "unitCogsMin": f"{b.cogs_range[0]:.2f}" if b.cogs_range else None,
             "unitCogsMax": f"{b.cogs_range[1]:.2f}" if b.cogs_range else None,
-            "paymentTerms": b.terms, "amountPaid": f"{paid:.2f}",
+            "paymentTerms": b.terms, "amountPaid": "0.00",  # the finance revision pays
             "metadata": json.dumps(_metadata(ctx, b), sort_keys=True),
             "photo_session_event_id": None,
             "onHandQty": qty_text(b.remaining), "sampleQty": qty_text(b.sample_qty),
@@ -227,6 +225,7 @@ def inventoryMovements(ctx):
 
 def code_sequences(ctx):
     """lot_code and batch_code sequences move past the codes the seed used."""
-    used = 1000 + len(_received_batches(ctx))
-    return [{"id": row["id"], "currentValue": used} for row in ctx.rows("sequences")
+    received = _received_batches(ctx)
+    used, last = 1000 + len(received), max(b.received for b in received)
+    return [{"id": row["id"], "currentValue": used, "updatedAt": last} for row in ctx.rows("sequences")
             if row["name"] in ("lot_code", "batch_code")]

@@ -49,8 +49,8 @@ INTAKE_CONSIGNMENT = 0.90
 GRADES = [("AAA", 0.20), ("AA", 0.35), ("A", 0.30), ("B", 0.15)]
 MARGIN_MEAN, MARGIN_SPREAD = 0.25, 0.10
 WHALE_REVENUE_SHARE = 0.70
-QUOTE_SHARE = 0.15
-QUOTE_CONVERSION = 0.45
+QUOTE_SHARE = 0.06
+QUOTE_CONVERSION = 0.50
 CANCEL_RATE = 0.02
 SALE_TERMS = [("CONSIGNMENT", 0.50), ("NET_30", 0.22), ("NET_15", 0.08), ("NET_7", 0.05),
               ("COD", 0.10), ("PARTIAL", 0.05)]
@@ -247,6 +247,8 @@ def supply(ctx) -> Supply:
                 grade = None
             unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
             terms = "CONSIGNMENT" if rng.random() < INTAKE_CONSIGNMENT else pick(rng, ["COD", "NET_30", "NET_15"])
+            if p_index == 0:
+                terms = "CONSIGNMENT"  # the opening stock is consigned: nothing owed before the books begin
             mode = "RANGE" if terms == "CONSIGNMENT" and rng.random() < 0.15 else "FIXED"
             # intake -> quality check -> lab testing -> packaging -> ready for sale
             steps, moment = [("intake-queue", received)], received
@@ -278,7 +280,7 @@ def supply(ctx) -> Supply:
         for status in (["CANCELLED"] if rng.random() < 0.5 else []) + \
                 (["SENT", "CONFIRMED", "DRAFT"] if last == ctx.window_end else []):
             product = pick(rng, [p for ps in flower.values() for p in ps])
-            ordered = _business_time(rng, last - dt.timedelta(days=rng.randint(0, 10)))
+            ordered = _business_time(rng, last - dt.timedelta(days=rng.randint(4, 12)))
             qty = max(Decimal("25"), (q2(lbs_per_lot) / 5).quantize(Decimal(1)) * 5)
             pos.append(PurchaseOrder(
                 id=ctx.id(len(pos) + 1), number=f"PO-{ordered:%Y}-{len(pos) + 1:04d}",
@@ -432,7 +434,10 @@ def trade(ctx) -> Trade:
     warehouse = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Warehouse Associate")
     end = _end_of(ctx.window_end)
 
-    count = ctx.scaled(ctx.scenario.orders)
+    # enough order slots that, after quotes that never convert and cancellations,
+    # the scenario's order count ends up as invoiced sales
+    count = round(ctx.scaled(ctx.scenario.orders)
+                  / (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) / (1 - CANCEL_RATE))
     revenue = ctx.scenario.revenue * Decimal(str(ctx.params.scale))
     sales_share = (1 - QUOTE_SHARE) + QUOTE_SHARE * QUOTE_CONVERSION
     avg_order = revenue / Decimal(str(count * sales_share * (1 - CANCEL_RATE)))
@@ -570,10 +575,11 @@ def _fulfil(ctx, rng, orders: list[Order], warehouse: list[dict], end: dt.dateti
                 continue
             order.cancelled_at = None
         packed = _add_business_days(order.confirmed_at, 1, rng)
-        shipped = _add_business_days(packed, rng.randint(0, 2), rng)
+        shipped = max(_add_business_days(packed, rng.randint(0, 2), rng),
+                      packed + dt.timedelta(hours=rng.randint(1, 4)))
         if packed <= end:
             order.fulfillment, order.packed_at, order.packed_by = "PACKED", packed, pick(rng, warehouse)["id"]
-        if order.packed_at and shipped <= end and shipped > packed:
+        if order.packed_at and shipped <= end:
             order.fulfillment, order.shipped_at, order.shipped_by = "SHIPPED", shipped, pick(rng, warehouse)["id"]
 
 

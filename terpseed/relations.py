@@ -75,7 +75,7 @@ paymentHistory.batchId -> batches.id
 paymentHistory.vendorId -> vendors.id
 payments.bankAccountId -> bankAccounts.id
 payments.customerId -> clients.id
-payments.vendorId -> vendors.id
+payments.vendorId -> clients.id
 payments.invoiceId -> invoices.id
 payments.billId -> bills.id
 productMedia.productId -> products.id
@@ -94,24 +94,30 @@ user_roles.user_id -> users.openId
 user_roles.assigned_by -> users.openId
 user_permission_overrides.granted_by -> users.openId
 fiscalPeriods.closedBy -> users.id
+productMedia.uploadedBy -> users.id
 """
 
-# Polymorphic pairs: (table, type column, id column); the type says which
-# table the id points into.  Their type-to-table maps arrive with the domains
-# that write them.
-POLYMORPHIC = [
-    ("alert_configurations", "target_type", "target_id"),
-    ("auditLogs", "entity", "entityId"),
-    ("bills", "referenceType", "referenceId"),
-    ("calendar_event_permissions", "grant_type", "grantee_id"),
-    ("calendar_events", "entity_type", "entity_id"),
-    ("comments", "commentable_type", "commentable_id"),
-    ("inbox_items", "source_type", "source_id"),
-    ("inbox_items", "reference_type", "reference_id"),
-    ("inventoryMovements", "referenceType", "referenceId"),
-    ("invoices", "referenceType", "referenceId"),
-    ("ledgerEntries", "referenceType", "referenceId"),
-]
+# Polymorphic pairs: (table, type column, id column) -> {type value: target
+# table}; a type mapped to None carries no id.  Types not listed are unknown:
+# the integrity checks report them.  Maps grow with the domains that write them.
+POLYMORPHIC: dict[tuple[str, str, str], dict[str, str | None]] = {
+    ("alert_configurations", "target_type", "target_id"): {},
+    ("auditLogs", "entity", "entityId"): {},
+    ("bills", "referenceType", "referenceId"): {"LOT": "lots"},
+    ("calendar_event_permissions", "grant_type", "grantee_id"): {},
+    ("calendar_events", "entity_type", "entity_id"): {},
+    ("comments", "commentable_type", "commentable_id"): {},
+    ("inbox_items", "source_type", "source_id"): {},
+    ("inbox_items", "reference_type", "reference_id"): {},
+    ("inventoryMovements", "referenceType", "referenceId"): {
+        "INTAKE": "lots", "ORDER": "orders", "RETURN": "returns",
+        "MANUAL_ADJUSTMENT": None, "QUALITY_HOLD": None},
+    ("invoices", "referenceType", "referenceId"): {"ORDER": "orders", "OPENING_BALANCE": None},
+    ("ledgerEntries", "referenceType", "referenceId"): {
+        "INVOICE": "invoices", "PAYMENT": "payments", "BILL": "bills", "EXPENSE": "expenses",
+        "CREDIT": "credits", "RETURN": "returns", "BANK_FEE": "bankTransactions",
+        "INTEREST": "bankTransactions", "OPENING_BALANCE": None},
+}
 
 # Ids of rows in other systems: nothing in the database to point at.
 EXTERNAL = [

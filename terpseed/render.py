@@ -196,14 +196,18 @@ class SqlRenderer:
             self._row_renderers[key] = renderer
         return renderer
 
-    def case_pairs(self, table: str, column: str, rows: Iterable[dict]) -> list[tuple[int, str]]:
-        """(id, rendered value) of {id, column} rows, for an UPDATE ... CASE."""
-        key = (table, column)
-        render = self._row_renderers.get(key)
-        if render is None:
-            render = _column_renderer(self._compiler, table, self.table(table).c[column])
-            self._row_renderers[key] = render
-        return [(row["id"], render(row[column])) for row in rows]
+    def case_assignments(self, table: str, columns: Sequence[str], rows: Sequence[dict]) -> str:
+        """``column = CASE id WHEN ... THEN ... END`` for each column, for an UPDATE."""
+        parts = []
+        for column in columns:
+            key = (table, column)
+            render = self._row_renderers.get(key)
+            if render is None:
+                render = _column_renderer(self._compiler, table, self.table(table).c[column])
+                self._row_renderers[key] = render
+            whens = "\n        ".join(f"WHEN {row['id']} THEN {render(row[column])}" for row in rows)
+            parts.append(f"{self.ident(column)} = CASE {self.ident('id')}\n        {whens}\n    END")
+        return ",\n    ".join(parts)
 
     def values(self, table: str, columns: Sequence[str], rows: Iterable[dict]) -> str:
         render = self.row_renderer(table, columns)
@@ -215,12 +219,15 @@ class SqlRenderer:
         return self._compiler.render_literal_value(value, type_)
 
     def id_predicate(self, ranges: Sequence[tuple[int, int]]) -> str:
+        """`` id BETWEEN a AND b`` (one run), or one run a line after OR."""
         ident = self.ident("id")
         parts = [
             f"{ident} = {lo}" if lo == hi else f"{ident} BETWEEN {lo} AND {hi}"
             for lo, hi in ranges
         ]
-        return "\n    OR ".join(parts)
+        if len(parts) == 1:
+            return " " + parts[0]
+        return "\n    " + "\n    OR ".join(parts)
 
     # -- templates -------------------------------------------------------
     def render(self, template: str, **context: Any) -> str:

@@ -25,7 +25,7 @@ from terpseed import relations
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 from terpseed.render import SqlRenderer, id_ranges
-from terpseed.world import Step, Update, World, chunked
+from terpseed.world import Step, Update, World, chunked, update_key
 
 ROWS_PER_INSERT = 500
 RANGES_PER_DELETE = 500
@@ -61,18 +61,33 @@ class RenderedRevision:
         ])
 
 
-def _render_update(run: "SeedRun", update: Update, direction: str) -> tuple[list[str], int]:
-    rows = run.world.update_rows(update.key)
-    if direction == "downgrade":  # put back what the insert step wrote
-        inserted = {row["id"]: row[update.column] for row in run.world.rows(update.table)}
-        rows = [{"id": row["id"], update.column: inserted[row["id"]]} for row in rows]
+def _render_update(run: "SeedRun", revision: str, update: Update,
+                   direction: str) -> tuple[list[str], int]:
+    key = update_key(revision, update)
+    rows = run.world.update_rows(key)
+    if direction == "downgrade":
+        rows = _previous_values(run.world, key, update, rows)
     statements = []
     for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
         statements.append(run.renderer.render(
-            "_update.sql.j2", table=update.table, column=update.column,
-            pairs=run.renderer.case_pairs(update.table, update.column, chunk),
+            "_update.sql.j2", table=update.table,
+            assignments=run.renderer.case_assignments(update.table, update.columns, chunk),
             ranges=id_ranges(row["id"] for row in chunk)))
     return statements, len(rows)
+
+
+def _previous_values(world: World, key: str, update: Update, rows: list[dict]) -> list[dict]:
+    """What the rows held before this update: what the insert wrote, as later
+    changed by the earlier updates of the chain (a shared updatedAt column)."""
+    state = {row["id"]: {c: row[c] for c in ("id", *update.columns)} for row in world.rows(update.table)}
+    for other_key, (_rev, other) in world.updates.items():
+        if other_key == key:
+            break
+        shared = [c for c in other.columns if c in update.columns]
+        if other.table == update.table and shared:
+            for row in world.update_rows(other_key):
+                state[row["id"]].update({c: row[c] for c in shared})
+    return [state[row["id"]] for row in rows]
 
 
 def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update],
@@ -80,7 +95,7 @@ def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update
     rendered = RenderedRevision(revision, direction)
     for step in (steps if direction == "upgrade" else list(reversed(steps))):
         if isinstance(step, Update):
-            statements, count = _render_update(run, step, direction)
+            statements, count = _render_update(run, revision, step, direction)
             rendered.tables.append((step.key, count))
             rendered.statements += statements
             continue

@@ -45,20 +45,39 @@ class Step:
 
 @dataclass(frozen=True)
 class Update:
-    """A later revision fills one column of rows an earlier step inserted.
+    """A later revision fills columns of rows an earlier step inserted.
 
-    For references into a later domain (orders.invoice_id, clients'
-    pricing profile...): the generator returns ``{"id": ..., column: value}``
-    for seeded rows only; the downgrade puts back what the insert wrote.
+    For references into a later domain (orders.invoice_id, clients' pricing
+    profile...) and for figures that later domains make true (a batch's paid
+    amount, a client's total owed): the generator returns ``{"id": ...,
+    column: value, ...}`` for seeded rows only, plus the table's ``ON UPDATE
+    CURRENT_TIMESTAMP`` column (updatedAt...) when it has one: set explicitly,
+    MySQL leaves the clock out of it.  The downgrade puts back what the insert
+    wrote.  Two updates may fill the same column only on different rows.
     """
 
     table: str
-    column: str
+    column: str | tuple[str, ...]
     generator: Generator
 
     @property
     def key(self) -> str:
-        return f"{self.table}.{self.column}"
+        return f"{self.table}.{'+'.join(self.filled)}"
+
+    @property
+    def filled(self) -> tuple[str, ...]:
+        return (self.column,) if isinstance(self.column, str) else tuple(self.column)
+
+    @property
+    def columns(self) -> list[str]:
+        """The filled columns, then the table's auto-updated timestamp columns."""
+        from terpseed.schema import metadata
+        from terpseed.schema.defaults import CurrentTimestampOnUpdate
+
+        touched = [c.name for c in metadata.tables[self.table].c
+                   if c.server_default is not None
+                   and isinstance(getattr(c.server_default, "arg", None), CurrentTimestampOnUpdate)]
+        return list(self.filled) + [c for c in touched if c not in self.filled]
 
 
 def stream(seed: int, revision: str, name: str) -> random.Random:
@@ -125,9 +144,10 @@ class World:
         self._update_rows: dict[str, list[dict]] = {}
         for revision, step in steps:
             if isinstance(step, Update):
-                if step.key in self.updates:
-                    raise SeedError(f"{step.key} is updated by two seed revisions")
-                self.updates[step.key] = (revision, step)
+                key = update_key(revision, step)
+                if key in self.updates:
+                    raise SeedError(f"{step.key} is updated twice by revision {revision}")
+                self.updates[key] = (revision, step)
                 continue
             if step.table in self.steps:
                 other = self.steps[step.table][0]
@@ -170,19 +190,31 @@ class World:
         return self._datasets[name]
 
     def update_rows(self, key: str) -> list[dict]:
-        """The {id, column} rows of an Update step, checked against the insert."""
+        """The rows of an Update step (``update_key(revision, update)``), checked
+        against the insert and against other updates of the same columns."""
         if key not in self._update_rows:
             revision, update = self.updates[key]
             ours = {row["id"] for row in self.rows(update.table)}
             rows = list(update.generator(GenContext(self, revision, key)))
+            expected = {"id", *update.columns}
             for row in rows:
-                if set(row) != {"id", update.column} or row["id"] not in ours:
+                if set(row) != expected or row["id"] not in ours:
                     raise SeedError(
-                        f"update {key} must give {{id, {update.column}}} for rows its table's"
+                        f"update {update.key} must give {sorted(expected)} for rows its table's"
                         f" seed step inserted; got {sorted(row)} for id {row.get('id')!r}"
                     )
             self._update_rows[key] = rows
+            mine = {row["id"] for row in rows}
+            for other_key, (_rev, other) in self.updates.items():
+                if other_key != key and other.table == update.table \
+                        and set(other.filled) & set(update.filled) and other_key in self._update_rows \
+                        and mine & {row["id"] for row in self._update_rows[other_key]}:
+                    raise SeedError(f"{key} and {other_key} fill the same column of the same rows")
         return self._update_rows[key]
+
+
+def update_key(revision: str, update: Update) -> str:
+    return f"{revision}:{update.key}"
 
 
 def _check_ids(table: str, rows: list[dict]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import CI, MYSQL_SERVER_URL, MariaDB, build_schema
+from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +65,42 @@ def terp_db(request, tmp_path):
 def any_terp_db(request, tmp_path):
     """As terp_db, and MariaDB built by the schema chain too."""
     return _empty_terp_db(request, tmp_path, request.param)
+
+
+# ---------------------------------------------------------------- seeded databases
+# Seeded once per test session and shared by the data tests (read only).
+@pytest.fixture(scope="session")
+def full_mariadb(mariadb_server):
+    url = mariadb_server.create("full")
+    build_schema(url, "ddl")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=full", "upgrade", "head")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+def _sqlite_seeded(tmp_path_factory, *x):
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'terp.sqlite'}"
+    build_schema(url, "chain")
+    args = [a for pair in x for a in ("-x", pair)]
+    alembic_ok("-x", f"url={url}", *args, "upgrade", "head")
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+
+_SQLITE: dict[str, sa.Engine] = {}
+
+
+@pytest.fixture(scope="session", params=["full-mariadb", "light", "edgeCases", "chaos", "full-scale0.5"])
+def seeded(request, tmp_path_factory):
+    """Each invariant runs on the full scenario on MariaDB (created from the DDL)
+    and on every other scenario, and a scale, on SQLite."""
+    if request.param == "full-mariadb":
+        return request.getfixturevalue("full_mariadb")
+    if request.param not in _SQLITE:
+        scenario, _, scale = request.param.partition("-scale")
+        engine = _sqlite_seeded(tmp_path_factory, f"scenario={scenario}", f"scale={scale or 1}")
+        engine.scenario = scenario
+        _SQLITE[request.param] = engine
+    return _SQLITE[request.param]
+
+

@@ -156,3 +156,18 @@ def build_schema(url: str, how: str) -> None:
         with engine.begin() as conn:
             load_ddl(conn, ddl_path())
         engine.dispose()
+
+
+def seed_plan() -> list[tuple[str, list[str]]]:
+    """(revision, [tables its steps insert]) of every seed revision, base first."""
+    from alembic.script import ScriptDirectory
+
+    from terpseed.world import Step
+
+    script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
+    return [(sc.revision, [s.table for s in getattr(sc.module, "STEPS", ()) if isinstance(s, Step)])
+            for sc in reversed(list(script.walk_revisions()))]
+
+
+def seed_head() -> str:
+    return seed_plan()[-1][0]

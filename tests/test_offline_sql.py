@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
-from tests.support import alembic_ok, alembic_subprocess, build_schema, snapshot
+from tests.support import alembic_ok, alembic_subprocess, build_schema, seed_head, snapshot
 
 
 def _offline(*argv: str) -> bytes:
@@ -61,14 +61,15 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "SET ", "PRAGMA foreign_keys")
 def test_offline_sql_equals_the_statements_executed_online(terp_db, direction):
     capture = _Capture()
     if direction == "downgrade":
-        alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
+        alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "head")
         args = ["downgrade", "head:base"]
     else:
         args = ["upgrade", "head"]
-    offline = alembic_ok("-x", f"url={terp_db}", *args[:1], *(args[1:]), "--sql")
+    offline = alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", *args, "--sql")
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", capture)
     try:
-        alembic_ok("-x", f"url={terp_db}", args[0], "base" if direction == "downgrade" else "head")
+        alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", args[0],
+                   "base" if direction == "downgrade" else "head")
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", capture)
     executed = [s.strip() for s in capture.statements if s.lstrip().startswith(WRITES)]
@@ -90,15 +91,15 @@ def test_reviewed_sqlite_script_applies_like_online_and_runs_twice(tmp_path):
     offline = f"sqlite:///{tmp_path / 'offline.sqlite'}"
     for url in (online, offline):
         build_schema(url, "chain")
-    alembic_ok("-x", f"url={online}", "upgrade", "head")
-    script = alembic_ok("-x", f"url={offline}", "upgrade", "head", "--sql")
+    alembic_ok("-x", f"url={online}", "-x", "scenario=light", "upgrade", "head")
+    script = alembic_ok("-x", f"url={offline}", "-x", "scenario=light", "upgrade", "head", "--sql")
     _run_sqlite_script(offline, script)
     first = snapshot(offline)
     _run_sqlite_script(offline, script)  # a DBA runs it again: nothing changes, no error
     assert snapshot(offline) == first
     assert first == snapshot(online)
-    assert "0004_parties (head)" in alembic_ok("-x", f"url={offline}", "current")
-    down = alembic_ok("-x", f"url={offline}", "downgrade", "head:base", "--sql")
+    assert f"{seed_head()} (head)" in alembic_ok("-x", f"url={offline}", "current")
+    down = alembic_ok("-x", f"url={offline}", "-x", "scenario=light", "downgrade", "head:base", "--sql")
     _run_sqlite_script(offline, down)
     _run_sqlite_script(offline, down)
     assert all(not rows for t, rows in snapshot(offline).items() if t != "__tables__")
@@ -111,8 +112,8 @@ def test_reviewed_mysql_script_applies_like_online_and_runs_twice(mariadb_server
     online, offline = mariadb_server.create("on"), mariadb_server.create("off")
     for url in (online, offline):
         build_schema(url, "ddl")
-    alembic_ok("-x", f"url={online}", "upgrade", "head")
-    script = alembic_ok("upgrade", "head", "--sql")  # no URL: MySQL dialect, no connection
+    alembic_ok("-x", f"url={online}", "-x", "scenario=light", "upgrade", "head")
+    script = alembic_ok("-x", "scenario=light", "upgrade", "head", "--sql")  # no URL: MySQL, no connection
     url = sa.engine.make_url(offline)
 
     def run(sql: str) -> None:
@@ -127,7 +128,7 @@ def test_reviewed_mysql_script_applies_like_online_and_runs_twice(mariadb_server
     first = snapshot(offline)
     run(script)
     assert snapshot(offline) == first == snapshot(online)
-    down = alembic_ok("downgrade", "head:base", "--sql")
+    down = alembic_ok("-x", "scenario=light", "downgrade", "head:base", "--sql")
     run(down)
     run(down)
     assert all(not rows for t, rows in snapshot(offline).items() if t != "__tables__")

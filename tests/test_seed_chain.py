@@ -1,5 +1,8 @@
 """The seed chain end to end: upgrade, re-apply, downgrade, alembic commands.
 
+The mechanics are the same at any volume, so these run the light scenario;
+the full scenario's data is checked by test_trade_data / test_finance_data.
+
 Each test runs on SQLite (schema built by the schema chain) and on MariaDB
 (schema loaded from the shared DDL file alone, as in production).
 """
@@ -9,18 +12,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from terpseed.schema import metadata
-from tests.support import alembic_ok, counts, run_alembic, snapshot
+from tests.support import alembic_ok, counts, run_alembic, seed_head, seed_plan, snapshot
 
-FOUNDATION_TABLES = {
-    "0001_access": ["users", "roles", "permissions", "role_permissions", "user_roles",
-                    "user_permission_overrides"],
-    "0002_reference": ["locations", "categories", "subcategories", "grades", "tags", "tagGroups",
-                       "tagGroupMembers", "tagHierarchy", "workflow_statuses", "paymentMethods",
-                       "sequences"],
-    "0003_books": ["accounts", "fiscalPeriods", "expenseCategories"],
-    "0004_parties": ["vendors", "clients", "brands", "strains"],
-}
-SEEDED = [t for tables in FOUNDATION_TABLES.values() for t in tables]
+PLAN = dict(seed_plan())
+SEEDED = [t for tables in PLAN.values() for t in tables]
 HOSTILE = "O'Brien \\ \"Bud\"; DROP TABLE x;--"
 
 
@@ -42,7 +37,7 @@ def test_upgrade_reapply_downgrade_restores_exact_prior_state(any_terp_db):
     _insert_user_rows(terp_db)
     before = snapshot(terp_db)
 
-    alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
+    alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "head")
     seeded = snapshot(terp_db)
     for table in SEEDED:
         assert len(seeded[table]) > 0, f"{table} was not seeded"
@@ -52,32 +47,32 @@ def test_upgrade_reapply_downgrade_restores_exact_prior_state(any_terp_db):
 
     # Re-apply: back to base in the version table only, then upgrade again.
     alembic_ok("-x", f"url={terp_db}", "stamp", "base")
-    alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
+    alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "head")
     assert snapshot(terp_db) == seeded
 
-    alembic_ok("-x", f"url={terp_db}", "downgrade", "base")
+    alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "downgrade", "base")
     after = snapshot(terp_db)
     assert after == before | {"__tables__": after["__tables__"]}
     assert set(after["__tables__"]) - set(before["__tables__"]) == {"seed_version"}
 
 
 def test_downgrade_one_step_at_a_time(terp_db):
-    alembic_ok("-x", f"url={terp_db}", "upgrade", "head")
-    revisions = list(FOUNDATION_TABLES)
+    alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "head")
+    revisions = list(PLAN)
     for position in range(len(revisions) - 1, -1, -1):
-        alembic_ok("-x", f"url={terp_db}", "downgrade", "-1")
+        alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "downgrade", "-1")
         rows = counts(terp_db)
         for revision in revisions[position:]:
-            assert all(rows[t] == 0 for t in FOUNDATION_TABLES[revision]), revision
+            assert all(rows[t] == 0 for t in PLAN[revision]), revision
         for revision in revisions[:position]:
-            assert all(rows[t] > 0 for t in FOUNDATION_TABLES[revision]), revision
+            assert all(rows[t] > 0 for t in PLAN[revision]), revision
         current = alembic_ok("-x", f"url={terp_db}", "current")
         expected = revisions[position - 1] if position else ""
         assert expected in current
 
 
 def test_version_table_is_separate_and_commands_behave(terp_db):
-    alembic_ok("-x", f"url={terp_db}", "upgrade", "0002_reference")
+    alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "0002_reference")
     engine = sa.create_engine(terp_db, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM seed_version").all() == [("0002_reference",)]
@@ -86,10 +81,10 @@ def test_version_table_is_separate_and_commands_behave(terp_db):
     engine.dispose()
     assert "0002_reference" in alembic_ok("-x", f"url={terp_db}", "current")
     history = alembic_ok("-x", f"url={terp_db}", "history")
-    for revision in FOUNDATION_TABLES:
+    for revision in PLAN:
         assert revision in history
     alembic_ok("-x", f"url={terp_db}", "stamp", "head")
-    assert "0004_parties (head)" in alembic_ok("-x", f"url={terp_db}", "current")
+    assert f"{seed_head()} (head)" in alembic_ok("-x", f"url={terp_db}", "current")
     assert counts(terp_db)["clients"] == 0  # stamp writes no rows
 
 
@@ -100,7 +95,24 @@ def test_different_seed_gives_a_different_business(tmp_path):
     for seed in ("12345", "7"):
         url = f"sqlite:///{tmp_path / f'seed{seed}.sqlite'}"
         build_schema(url, "chain")
-        alembic_ok("-x", f"url={url}", "-x", f"seed={seed}", "upgrade", "head")
+        alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", f"seed={seed}", "upgrade", "head")
         names.append([row[2] for row in snapshot(url)["clients"]])
     assert names[0] != names[1]
     assert len(names[0]) == len(names[1])
+
+
+def test_full_scenario_round_trip_on_mariadb_from_the_ddl(mariadb_server):
+    """Every domain, full volume, on a database created from the DDL file alone:
+    downgrade base leaves every table exactly as it was, user rows included."""
+    from tests.support import build_schema
+
+    url = mariadb_server.create("fullrt")
+    build_schema(url, "ddl")
+    _insert_user_rows(url)
+    before = snapshot(url)
+    alembic_ok("-x", f"url={url}", "upgrade", "head")
+    seeded = counts(url)
+    assert all(seeded[t] > 0 for t in SEEDED)
+    alembic_ok("-x", f"url={url}", "downgrade", "base")
+    after = snapshot(url)
+    assert after == before | {"__tables__": after["__tables__"]}

@@ -15,12 +15,17 @@ from terpseed.chain import seed_steps
 from terpseed.params import parse_seed_params
 from terpseed.render import TEMPLATES_DIR
 from terpseed.schema import metadata
-from terpseed.world import World
+from terpseed.world import Step, World
 from tests.support import ROOT
 
 
-def _steps():
+def _all_steps():
     return seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
+
+
+def _steps():
+    """(revision, Step) of the inserting steps (Updates left out)."""
+    return [(rev, step) for rev, step in _all_steps() if isinstance(step, Step)]
 
 
 def test_each_table_is_inserted_by_one_step_and_exists():
@@ -30,11 +35,20 @@ def test_each_table_is_inserted_by_one_step_and_exists():
 
 
 def test_parents_are_seeded_before_their_children():
-    """Declared and undeclared references alike (the relationship map)."""
-    order = {step.table: i for i, (_rev, step) in enumerate(_steps())}
+    """Declared and undeclared references alike (the relationship map).  A
+    reference into a later table is inserted NULL and filled by a later Update."""
+    steps = _all_steps()
+    order = {step.table: i for i, (_rev, step) in enumerate(steps) if isinstance(step, Step)}
+    updates = {f"{step.table}.{column}": i for i, (_rev, step) in enumerate(steps)
+               if not isinstance(step, Step) for column in step.filled}
+    world = World(parse_seed_params({"scenario": "full"}), steps)
     for ref in relations.references():
         if ref.table in order and ref.target_table in order and ref.table != ref.target_table:
-            assert order[ref.target_table] < order[ref.table], f"{ref} is seeded child-first"
+            if order[ref.target_table] < order[ref.table]:
+                continue
+            assert all(row[ref.column] is None for row in world.rows(ref.table)), f"{ref} is seeded child-first"
+            key = f"{ref.table}.{ref.column}"
+            assert key not in updates or updates[key] > order[ref.target_table], f"{key} is filled too early"
 
 
 def test_relationship_map_matches_the_facts_sheet():
@@ -56,17 +70,28 @@ def test_every_generated_row_renders_for_both_dialects():
     from terpseed.render import SqlRenderer
 
     for scenario in ("light", "full", "edgeCases", "chaos"):
-        world = World(parse_seed_params({"scenario": scenario}), _steps())
+        world = World(parse_seed_params({"scenario": scenario}), _all_steps())
         for dialect in ("mysql", "sqlite"):
             renderer = SqlRenderer(dialect)
             for table, (_rev, step) in world.steps.items():
-                assert renderer.render(step.template_name, rows=world.rows(table)[:50])
+                assert renderer.render(step.template_name, rows=world.rows(table))
+            for key, (_rev, update) in world.updates.items():
+                assert renderer.case_assignments(update.table, update.columns, world.update_rows(key))
+
+
+def test_updates_touch_only_seeded_rows_and_columns_that_exist():
+    world = World(parse_seed_params({"scenario": "full"}), _all_steps())
+    assert world.updates
+    for key, (_rev, update) in world.updates.items():
+        assert set(update.columns) <= set(metadata.tables[update.table].c.keys())
+        assert update.table in world.steps
+        assert world.update_rows(key)
 
 
 def test_generation_is_deterministic_and_independent_of_order():
     params = parse_seed_params({"scenario": "full"})
-    first = World(params, _steps())
-    second = World(params, _steps())
+    first = World(params, _all_steps())
+    second = World(params, _all_steps())
     tables = list(first.steps)
     a = {t: first.rows(t) for t in tables}
     b = {t: second.rows(t) for t in reversed(tables)}
@@ -74,9 +99,9 @@ def test_generation_is_deterministic_and_independent_of_order():
 
 
 def test_scale_multiplies_volumes():
-    base = World(parse_seed_params({"scenario": "full"}), _steps())
-    double = World(parse_seed_params({"scenario": "full", "scale": "2"}), _steps())
-    half = World(parse_seed_params({"scenario": "full", "scale": "0.5"}), _steps())
+    base = World(parse_seed_params({"scenario": "full"}), _all_steps())
+    double = World(parse_seed_params({"scenario": "full", "scale": "2"}), _all_steps())
+    half = World(parse_seed_params({"scenario": "full", "scale": "0.5"}), _all_steps())
     assert len(double.rows("clients")) == 2 * 60 + 16
     assert len(half.rows("clients")) == 30 + 4
     assert len(double.rows("strains")) == 100
@@ -88,12 +113,13 @@ def test_alembic_revision_uses_the_house_template(tmp_path):
     shutil.copy(ROOT / "seed.ini", tmp_path / "seed.ini")
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     made = subprocess.run([sys.executable, "-m", "alembic", "-c", str(tmp_path / "seed.ini"),
-                           "revision", "-m", "pricing and promotions", "--rev-id", "0005_pricing"],
+                           "revision", "-m", "pricing and promotions", "--rev-id", "0099_promotions"],
                           capture_output=True, text=True, env=env)
     assert made.returncode == 0, made.stderr
-    text = (tmp_path / "seeds" / "versions" / "0005_pricing_pricing_and_promotions.py").read_text()
-    assert 'down_revision = "0004_parties"' in text or "down_revision = '0004_parties'" in text
+    head = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))).get_current_head()
+    text = (tmp_path / "seeds" / "versions" / "0099_promotions_pricing_and_promotions.py").read_text()
+    assert f"down_revision = '{head}'" in text
     assert "STEPS: list[Step] = [" in text and "upgrade_steps(STEPS, revision)" in text
     history = subprocess.run([sys.executable, "-m", "alembic", "-c", str(tmp_path / "seed.ini"),
                               "history"], capture_output=True, text=True, env=env)
-    assert "0004_parties -> 0005_pricing (head)" in history.stdout, history.stderr
+    assert f"{head} -> 0099_promotions (head)" in history.stdout, history.stderr

@@ -38,41 +38,6 @@ def r2(value: Decimal) -> Decimal:
     return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
 
 
-@pytest.fixture(scope="module")
-def full_mariadb(mariadb_server):
-    url = mariadb_server.create("full")
-    build_schema(url, "ddl")
-    alembic_ok("-x", f"url={url}", "-x", "scenario=full", "upgrade", "head")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    yield engine
-    engine.dispose()
-
-
-def _sqlite_seeded(tmp_path_factory, *x):
-    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'terp.sqlite'}"
-    build_schema(url, "chain")
-    args = [a for pair in x for a in ("-x", pair)]
-    alembic_ok("-x", f"url={url}", *args, "upgrade", "head")
-    return sa.create_engine(url, poolclass=sa.pool.NullPool)
-
-
-_SQLITE: dict[str, sa.Engine] = {}
-
-
-@pytest.fixture(scope="module", params=["full-mariadb", "light", "edgeCases", "chaos", "full-scale0.5"])
-def seeded(request, tmp_path_factory):
-    """Each invariant runs on the full scenario on MariaDB (created from the DDL)
-    and on every other scenario, and a scale, on SQLite."""
-    if request.param == "full-mariadb":
-        return request.getfixturevalue("full_mariadb")
-    if request.param not in _SQLITE:
-        scenario, _, scale = request.param.partition("-scale")
-        engine = _sqlite_seeded(tmp_path_factory, f"scenario={scenario}", f"scale={scale or 1}")
-        engine.scenario = scenario
-        _SQLITE[request.param] = engine
-    return _SQLITE[request.param]
-
-
 def rows(engine, query) -> list:
     with engine.connect() as conn:
         return conn.execute(query).all()
@@ -319,6 +284,26 @@ def test_undeclared_references_are_sound(seeded):
         assert orphans == 0, f"{ref}: {orphans} orphans"
 
 
+def test_polymorphic_references_are_sound(seeded):
+    """Every (type, id) pair names a known type and, for it, an existing row."""
+    for (table, type_column, id_column), targets in relations.POLYMORPHIC.items():
+        source = T[table]
+        for kind, n in rows(seeded, sa.select(source.c[type_column], sa.func.count())
+                            .group_by(source.c[type_column])):
+            if kind is None or targets.get(kind, "?") is None:  # no reference: no id either
+                with_id = scalar(seeded, sa.select(sa.func.count()).select_from(source).where(
+                    (source.c[type_column].is_(None) if kind is None else source.c[type_column] == kind),
+                    source.c[id_column].is_not(None)))
+                assert with_id == 0, f"{table}: {with_id} rows of type {kind!r} carry an id"
+                continue
+            assert kind in targets, f"{table}.{type_column} = {kind!r} ({n} rows) is not a known type"
+            target = T[targets[kind]]
+            orphans = scalar(seeded, sa.select(sa.func.count()).select_from(source)
+                             .outerjoin(target, target.c.id == source.c[id_column])
+                             .where(source.c[type_column] == kind, target.c.id.is_(None)))
+            assert orphans == 0, f"{table} ({kind}): {orphans} rows point at no {targets[kind]} row"
+
+
 def test_forward_references_are_left_empty(seeded):
     o, b = T["orders"], T["batches"]
     assert scalar(seeded, sa.select(sa.func.count()).select_from(o).where(o.c.intake_event_id.is_not(None))) == 0
@@ -329,14 +314,16 @@ def test_forward_references_are_left_empty(seeded):
 # Columns that name a future moment by nature: due dates, validity, expiry, schedules.
 FUTURE_BY_NATURE = {"due_date", "valid_until", "payment_due_date", "paymentDueDate", "expectedDeliveryDate",
                     "next_generation_date", "end_date", "expiration_date", "available_until",
-                    "expires_at", "expirationDate", "needed_by"}
+                    "expires_at", "expirationDate", "needed_by", "dueDate", "payment_due_date"}
 
 
 def test_nothing_happens_after_the_window(seeded):
     from terpseed.scenarios import SCENARIOS
 
+    from tests.test_finance_data import FINANCE_TABLES
+
     end = SCENARIOS[getattr(seeded, "scenario", "full")].window_end
-    for name in TRADE_TABLES:
+    for name in TRADE_TABLES + FINANCE_TABLES:
         for column in T[name].c:
             if column.name in FUTURE_BY_NATURE or not isinstance(column.type, (sa.Date, sa.DateTime)):
                 continue

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory  # noqa: E402
 from terpseed.chain import seed_steps  # noqa: E402
 from terpseed.params import parse_seed_params  # noqa: E402
 from terpseed.scenarios import SCENARIOS  # noqa: E402
-from terpseed.world import World  # noqa: E402
+from terpseed.world import Step, World, update_key  # noqa: E402
 
 
 def coverage_table() -> str:
@@ -28,11 +28,17 @@ def coverage_table() -> str:
     worlds = {name: World(parse_seed_params({"scenario": name}), steps) for name in SCENARIOS}
     header = "| revision | table | " + " | ".join(SCENARIOS) + " |"
     lines = [header, "|" + "---|" * (2 + len(SCENARIOS))]
-    for revision, step in steps:
+    inserts = [(revision, step) for revision, step in steps if isinstance(step, Step)]
+    for revision, step in inserts:
         cells = [f"{len(world.rows(step.table)):,}" for world in worlds.values()]
         lines.append(f"| {revision} | {step.table} | " + " | ".join(cells) + " |")
-    totals = [f"{sum(len(w.rows(s.table)) for _r, s in steps):,}" for w in worlds.values()]
-    lines.append(f"| | **{len(steps)} of 120 tables** | " + " | ".join(f"**{t}**" for t in totals) + " |")
+    for revision, step in steps:
+        if not isinstance(step, Step):
+            cells = [f"{len(world.update_rows(update_key(revision, step))):,} updated"
+                     for world in worlds.values()]
+            lines.append(f"| {revision} | {step.key} | " + " | ".join(cells) + " |")
+    totals = [f"{sum(len(w.rows(s.table)) for _r, s in inserts):,}" for w in worlds.values()]
+    lines.append(f"| | **{len(inserts)} of 120 tables** | " + " | ".join(f"**{t}**" for t in totals) + " |")
     return "\n".join(lines)
 
 

@@ -22,6 +22,7 @@ from alembic.config import Config  # noqa: E402
 from alembic.script import ScriptDirectory  # noqa: E402
 
 from terpseed import relations  # noqa: E402
+from terpseed.world import Step  # noqa: E402
 
 README = ROOT / "README.md"
 DOT = ROOT / "docs" / "seed-plan.dot"
@@ -33,7 +34,7 @@ def plan() -> list[tuple[str, str, list[str]]]:
     script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
     return [
         (sc.revision, (sc.doc or "").strip().split(":")[0],
-         [step.table for step in getattr(sc.module, "STEPS", ())])
+         [step.table for step in getattr(sc.module, "STEPS", ()) if isinstance(step, Step)])
         for sc in reversed(list(script.walk_revisions()))
     ]
 

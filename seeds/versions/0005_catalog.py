@@ -14,6 +14,14 @@ depends_on = None
 
 STEPS: list[Step | Update] = [
     Step("products", catalog.products),
+    Step("productMedia", catalog.productMedia),
+    Step("productSynonyms", catalog.productSynonyms),
+    Step("productTags", catalog.productTags),
+    Step("pricing_defaults", catalog.pricing_defaults),
+    Step("pricing_rules", catalog.pricing_rules),
+    Step("pricing_profiles", catalog.pricing_profiles),  # its rules JSON lists pricing_rules ids
+    Step("cogs_rules", catalog.cogs_rules),
+    Update("clients", "pricing_profile_id", catalog.client_pricing_profiles),
 ]
 
 
