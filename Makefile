@@ -12,6 +12,7 @@ SEED     ?= 12345
 SCALE    ?= 1
 DIALECT  ?= mysql
 SQL_DIR  ?= build/sql
+CHECK_ARGS ?=
 XARGS    := -x scenario=$(SCENARIO) -x seed=$(SEED) -x scale=$(SCALE)
 SQL_NAME := $(SQL_DIR)/$(SCENARIO)-seed$(SEED)-x$(SCALE)-$(DIALECT)
 
@@ -48,11 +49,11 @@ approve: $(STAMP) ## record the SHA-256 of every revision's SQL (SCENARIO, SEED,
 graph: $(STAMP) ## draw the seed plan: docs/seed-plan.dot and the Mermaid chart in README.md
 	$(PY) tools/seed_graph.py --write
 
-lint: $(STAMP) ## lint the SQL templates and the rendered light-scenario SQL with sqlfluff
+lint: $(STAMP) ## lint the SQL templates, the checks and the rendered light-scenario SQL with sqlfluff
 	$(PY) -m terpseed.lint
 
-check: $(STAMP) ## run the integrity checks (not built yet: says so and fails)
-	$(PY) -m checks
+check: $(STAMP) ## audit the database with the integrity checks (SEED_DATABASE_URL, else var/terp.sqlite)
+	$(PY) -m checks $(CHECK_ARGS)
 
 clean: ## remove the virtual environment, the embedded database and build output
 	rm -rf $(VENV) var build

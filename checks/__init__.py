@@ -1,6 +1,6 @@
-"""The integrity-check library (SQL queries that audit any TERP database).
+"""The integrity-check library: SQL queries that audit any TERP database.
 
-Not built yet: it arrives with the checks issue.  ``python -m checks`` says so
-and exits with status 2 ("the checks could not run"), so nothing mistakes the
-stub for a passing audit.
+Each check is a SELECT returning the rows that break a rule (no rows: pass).
+See checks/library.py for where checks come from, checks/runner.py for how
+they run (read-only), and ``python -m checks --help``.
 """

@@ -10,17 +10,7 @@ from decimal import Decimal
 from generators.access import staff_with_job
 from generators.common import pick
 from generators.trade import TERM_DAYS, q2, supply, trade
-
-# The batch workflow queue: the transitions TERP's board allows.
-WORKFLOW_TRANSITIONS = {
-    None: {"intake-queue"},
-    "intake-queue": {"quality-check", "on-hold"},
-    "quality-check": {"lab-testing", "on-hold"},
-    "lab-testing": {"packaging", "on-hold"},
-    "packaging": {"ready-for-sale", "on-hold"},
-    "ready-for-sale": {"on-hold"},
-    "on-hold": {"ready-for-sale", "quality-check"},
-}
+from terpseed.vocabulary import WORKFLOW_TRANSITIONS  # noqa: F401  (the board's rules, kept there)
 
 
 def qty_text(value: Decimal) -> str:

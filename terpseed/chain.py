@@ -146,7 +146,24 @@ def run_seed_chain(context) -> None:
             connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
         connection.commit()
         context.run_migrations()
+        if params.check:
+            _run_checks(connection, target.shown)
     engine.dispose()
+
+
+def _run_checks(connection, shown_url: str) -> None:
+    """-x check=true: the integrity-check library over what is now there."""
+    from checks.library import all_checks
+    from checks.runner import run
+
+    connection.commit()
+    failing = [r for r in run(connection, all_checks()) if not r.passed and r.check.severity == "error"]
+    if failing:
+        found = ", ".join(f"{r.check.name} ({r.count} rows)" for r in failing)
+        raise SeedError(
+            f"the integrity checks failed on {shown_url} after the upgrade: {found};"
+            " run `python -m checks` for the offending rows"
+        )
 
 
 __all__ = ["run_schema_chain", "run_seed_chain", "SeedError"]

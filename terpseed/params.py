@@ -30,6 +30,7 @@ SEED_OPTIONS = {
     "scale": "positive multiplier on volumes (default 1)",
     "approved": "true: refuse unless the SQL matches approvals.json (make approve)",
     "env": "development (default) or production: production requires approved=true",
+    "check": "true: run the integrity checks after the upgrade and fail on an error",
 }
 ENVS = ("development", "production")
 
@@ -41,6 +42,7 @@ class SeedParams:
     scale: float
     approved: bool = False
     env: str = "development"
+    check: bool = False
 
     def describe(self) -> str:
         return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
@@ -95,7 +97,7 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
             "-x env=production needs -x approved=true: only SQL that matches the"
             " approved manifest (make approve) runs against production"
         )
-    return SeedParams(SCENARIOS[name], seed, scale, approved, env)
+    return SeedParams(SCENARIOS[name], seed, scale, approved, env, _flag(x_args, "check"))
 
 
 def _flag(x_args: dict[str, str], name: str) -> bool:

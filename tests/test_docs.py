@@ -36,3 +36,10 @@ def test_seed_plan_drawings_are_current():
     assert module.readme_with_graph(README) == README, "README seed plan is stale: make graph"
     assert (ROOT / "docs" / "seed-plan.dot").read_text() == module.dot(), "docs/seed-plan.dot is stale: make graph"
     assert "flowchart LR" in README and "users -.-> " not in README.split("flowchart")[0]
+
+
+def test_checks_list_is_current():
+    spec = importlib.util.spec_from_file_location("checks_doc", ROOT / "tools" / "checks_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.readme_with_checks(README) == README, "README checks list is stale: tools/checks_doc.py --write"

@@ -226,7 +226,7 @@ def test_fulfilment_history_is_a_legal_chain_ending_at_the_current_status(seeded
 
 
 def test_batch_workflow_history_is_legal_and_ends_at_the_batch_status(seeded):
-    from generators.inventory import WORKFLOW_TRANSITIONS
+    from terpseed.vocabulary import WORKFLOW_TRANSITIONS
 
     b, h, ws = T["batches"], T["batch_status_history"], T["workflow_statuses"]
     slug = dict(rows(seeded, sa.select(ws.c.id, ws.c.slug)))

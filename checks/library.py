@@ -1,0 +1,170 @@
+"""The checks: SQL files with a header, plus checks generated from the maps.
+
+A hand-written check is ``checks/sql/NAME.sql``: a SELECT that returns the
+offending rows (no rows: pass), after a header of ``-- key: value`` lines
+(name, severity, tables, tags, description).  It may use Jinja: the macros of
+``_dialect.sql.j2`` and a few values drawn from terpseed/vocabulary.py.
+
+Generated checks come from one place each: every reference of
+terpseed/relations.py (declared foreign keys, undeclared references and
+polymorphic type/id pairs), every vocabulary and numeric-text column of
+terpseed/vocabulary.py, and the coverage of every table of the schema model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from terpseed import relations, vocabulary
+from terpseed.render import SqlRenderer
+from terpseed.schema import metadata
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+HEADER = re.compile(r"^-- (name|severity|tables|tags|description): (.*)$")
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: str
+    tables: tuple[str, ...]
+    tags: tuple[str, ...]
+    description: str
+    template: str                      # template name under checks/sql
+    context: dict = field(default_factory=dict, hash=False, compare=False)
+    source: str = "library"            # library, reference, vocabulary, coverage
+
+
+def _parse_header(path: Path) -> dict:
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = HEADER.match(line)
+        if not match:
+            break
+        found[match.group(1)] = match.group(2).strip()
+    missing = {"name", "severity", "tables", "tags", "description"} - set(found)
+    if missing:
+        raise ValueError(f"{path.name}: header lacks {sorted(missing)}")
+    if found["name"] != path.stem or found["severity"] not in SEVERITIES:
+        raise ValueError(f"{path.name}: name must be the file's name and severity one of {SEVERITIES}")
+    return found
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def library_checks() -> list[Check]:
+    checks = []
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        h = _parse_header(path)
+        checks.append(Check(h["name"], h["severity"], _split(h["tables"]), _split(h["tags"]),
+                            h["description"], path.name))
+    return checks
+
+
+def reference_checks() -> list[Check]:
+    checks = []
+    for ref in relations.references():
+        kind = "fk" if ref.declared else "ref"
+        what = "foreign key" if ref.declared else "undeclared reference"
+        checks.append(Check(
+            f"{kind}__{ref.table}__{ref.column}", "error", (ref.table, ref.target_table),
+            ("references", "declared" if ref.declared else "undeclared"),
+            f"{ref.table}.{ref.column} ({what}) names a {ref.target_table} row that does not exist.",
+            "_reference.sql.j2", {"table": ref.table, "column": ref.column,
+                                  "target_table": ref.target_table, "target_column": ref.target_column},
+            "reference"))
+    for (table, type_column, id_column), targets in relations.POLYMORPHIC.items():
+        if not targets:
+            continue
+        checks.append(Check(
+            f"poly__{table}__{id_column}", "error", (table, *sorted({t for t in targets.values() if t})),
+            ("references", "polymorphic"),
+            f"{table}.{type_column}/{id_column} names an unknown type, or no row of the type's table.",
+            "_polymorphic.sql.j2", {"table": table, "type_column": type_column, "id_column": id_column,
+                                    "targets": targets}, "reference"))
+    return checks
+
+
+def vocabulary_checks() -> list[Check]:
+    checks = []
+    for key, values in vocabulary.VOCABULARIES.items():
+        table, column = key.split(".")
+        checks.append(Check(f"vocab__{table}__{column}", "warning", (table,), ("vocabulary",),
+                            f"{key} holds a value outside {', '.join(values)}.", "_vocabulary.sql.j2",
+                            {"table": table, "column": column, "values": values}, "vocabulary"))
+    for key in vocabulary.NUMERIC_TEXT:
+        table, column = key.split(".")
+        checks.append(Check(f"numeric__{table}__{column}", "error", (table,), ("money", "vocabulary"),
+                            f"{key} is kept as text and holds something that is not a number.",
+                            "_numeric_text.sql.j2", {"table": table, "column": column}, "vocabulary"))
+    return checks
+
+
+def coverage_check() -> Check:
+    return Check("empty_tables", "warning", tuple(sorted(metadata.tables)), ("coverage",),
+                 "A TERP table with no rows: the part of the application it serves shows nothing.",
+                 "", {}, "coverage")
+
+
+def all_checks() -> list[Check]:
+    checks = library_checks() + reference_checks() + vocabulary_checks() + [coverage_check()]
+    names = [c.name for c in checks]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate check names: {sorted(duplicates)}")
+    return checks
+
+
+class CheckRenderer:
+    """Renders checks to SQL for one dialect (values through the dialect)."""
+
+    def __init__(self, dialect: str):
+        self.dialect = dialect
+        self.sql = SqlRenderer(dialect)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SQL_DIR)),
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                      lstrip_blocks=True, autoescape=False)
+        self.env.globals.update(dialect=dialect, legal_workflow=self._legal_workflow(),
+                                fulfilment_rank=self._fulfilment_rank)
+
+    def literal(self, value: str) -> str:
+        import sqlalchemy as sa
+
+        return self.sql.literal(value, sa.String())
+
+    def _legal_workflow(self) -> str:
+        parts = []
+        for source, targets in vocabulary.WORKFLOW_TRANSITIONS.items():
+            # COALESCE: a NULL in any branch would make NOT (...) unknown and hide the row
+            src = f"COALESCE(f.slug, {self.literal('')}) = {self.literal(source or '')}"
+            dst = ", ".join(self.literal(t) for t in sorted(targets))
+            parts.append(f"({src} AND t.slug IN ({dst}))")
+        return "\n        OR ".join(parts)
+
+    def _fulfilment_rank(self, expr: str) -> str:
+        whens = " ".join(f"WHEN {self.literal(s)} THEN {n}" for n, s in enumerate(vocabulary.FULFILLMENT_ORDER))
+        return f"CASE {expr} {whens} END"
+
+    def render(self, check: Check) -> str:
+        if check.source == "coverage":
+            return "\nUNION ALL\n".join(
+                f"SELECT {self.literal(name)} AS table_name FROM (SELECT 1 AS x) AS one"
+                f" WHERE NOT EXISTS (SELECT 1 FROM {self.sql.ident(name)})"
+                for name in sorted(metadata.tables))
+        context = dict(check.context)
+        if "targets" in context:
+            targets = context["targets"]
+            context["known"] = ", ".join(self.literal(k) for k in sorted(targets))
+            context["targets"] = [(self.literal(k), t) for k, t in sorted(targets.items()) if t]
+        if "values" in context:
+            context["known"] = ", ".join(self.literal(v) for v in context["values"])
+        text = self.env.get_template(check.template).render(**context)
+        body = "\n".join(line for line in text.splitlines() if not HEADER.match(line))
+        return body.strip()

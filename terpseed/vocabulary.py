@@ -1,0 +1,49 @@
+"""What TERP's values may be: lifecycles and the vocabularies of varchar
+columns the DDL does not constrain.  The generators write these values and
+the integrity checks (checks/) hold any database to them."""
+
+from __future__ import annotations
+
+# The batch workflow queue (batch_status_history, by workflow_statuses.slug):
+# from -> allowed next.  None: a batch's first entry.
+WORKFLOW_TRANSITIONS: dict[str | None, set[str]] = {
+    None: {"intake-queue"},
+    "intake-queue": {"quality-check", "on-hold"},
+    "quality-check": {"lab-testing", "on-hold"},
+    "lab-testing": {"packaging", "on-hold"},
+    "packaging": {"ready-for-sale", "on-hold"},
+    "ready-for-sale": {"on-hold"},
+    "on-hold": {"ready-for-sale", "quality-check"},
+}
+
+# An order's fulfilment moves forward only: PENDING -> PACKED -> SHIPPED.
+FULFILLMENT_ORDER = ["PENDING", "PACKED", "SHIPPED"]
+
+# Varchar columns that hold one of a known set of values.
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "deployments.status": ("pending", "building", "deploying", "success", "failed"),
+    "client_interest_lists.status": ("NEW", "REVIEWED", "CONVERTED", "ARCHIVED"),
+    "cogsHistory.changeType": ("retroactive", "prospective", "both"),
+    "order_audit_log.action": ("CREATE_DRAFT", "UPDATE_DRAFT", "FINALIZE", "DELETE", "COGS_OVERRIDE",
+                               "MARGIN_OVERRIDE", "ADJUSTMENT_CHANGE", "LINE_ITEM_ADD",
+                               "LINE_ITEM_REMOVE", "LINE_ITEM_UPDATE"),
+    "products.uomSellable": ("EA", "G", "OZ", "LB", "KG", "ML", "L", "PKG", "PK5", "BOX", "PK10",
+                             "CASE", "CASE24", "PALLET"),
+    "userDashboardPreferences.activeLayout": ("executive", "operations", "sales", "custom"),
+    "users.role": ("user", "admin"),
+    "invoices.paymentTerms": ("COD", "NET_7", "NET_15", "NET_30", "CONSIGNMENT", "PARTIAL"),
+    "bills.paymentTerms": ("COD", "NET_7", "NET_15", "NET_30", "CONSIGNMENT", "PARTIAL"),
+}
+
+# Money and quantities TERP keeps as text: each must parse as a number.
+NUMERIC_TEXT: tuple[str, ...] = (
+    "paymentHistory.amount", "credits.creditAmount", "credits.amountUsed", "credits.amountRemaining",
+    "creditApplications.amountApplied", "transactions.amount", "transactionLinks.linkAmount",
+    "batches.unitCogs", "batches.unitCogsMin", "batches.unitCogsMax", "batches.amountPaid",
+    "batches.onHandQty", "batches.sampleQty", "batches.reservedQty", "batches.quarantineQty",
+    "batches.holdQty", "batches.defectiveQty", "batchLocations.qty", "sales.quantity",
+    "sales.cogsAtSale", "sales.salePrice", "cogsHistory.oldCogs", "cogsHistory.newCogs",
+    "inventoryMovements.quantityChange", "inventoryMovements.quantityBefore",
+    "inventoryMovements.quantityAfter", "sampleAllocations.allocatedQuantity",
+    "sampleAllocations.usedQuantity", "sampleAllocations.remainingQuantity",
+)

@@ -1,0 +1,190 @@
+"""The integrity-check library: passes on seeded data, catches each broken
+invariant (and only that one) in every output format, never writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+import sqlalchemy as sa
+
+from checks.library import all_checks, library_checks
+from checks.runner import run
+from tests.support import ROOT, alembic_ok, build_schema, run_alembic
+
+
+def _checks(url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "SEED_DATABASE_URL"}
+    return subprocess.run([sys.executable, "-m", "checks", "--url", url, *args],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+
+
+def _failing(url: str) -> dict[str, str]:
+    result = _checks(url, "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    return {c["name"]: c["severity"] for c in report["checks"] if not c["passed"]}
+
+
+def test_every_check_passes_on_seeded_data(seeded):
+    with seeded.connect() as conn:
+        results = run(conn, all_checks())
+    failing = {r.check.name: r.count for r in results if not r.passed and r.check.name != "empty_tables"}
+    assert failing == {}
+    assert len(results) > 250
+
+
+def test_library_headers_are_complete_and_lint_clean_names():
+    for check in library_checks():
+        assert check.description.endswith(".") and check.tables and check.tags
+
+
+@pytest.fixture(scope="module")
+def light_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("checks") / "light.sqlite"
+    url = f"sqlite:///{path}"
+    build_schema(url, "chain")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    return path
+
+
+BREAKAGES = {
+    "orphan": ("UPDATE batches SET productId = 999 WHERE id = (SELECT MIN(id) FROM batches)",
+               {"ref__batches__productId"}),
+    "wrong order total": ("UPDATE orders SET total = total + 1 WHERE id = (SELECT MIN(id) FROM orders)",
+                          {"order_totals"}),
+    "unbalanced posting": ("UPDATE ledgerEntries SET debit = debit + 10 "
+                           "WHERE id = (SELECT MIN(id) FROM ledgerEntries WHERE debit > 0)",
+                           {"ledger_unbalanced", "trial_balance"}),
+    "illegal transition": ("UPDATE batch_status_history SET toStatusId = "
+                           "(SELECT id FROM workflow_statuses WHERE slug = 'packaging') "
+                           "WHERE id = (SELECT MIN(id) FROM batch_status_history)",
+                           {"batch_workflow_transitions"}),
+    "date out of order": ("UPDATE payments SET paymentDate = '2020-01-01' "
+                          "WHERE id = (SELECT MIN(id) FROM payments WHERE paymentType = 'RECEIVED')",
+                          {"dates_in_order"}),
+    "money that does not parse": ("UPDATE paymentHistory SET amount = '12,50' "
+                                  "WHERE id = (SELECT MIN(id) FROM paymentHistory)",
+                                  {"numeric__paymentHistory__amount"}),
+    "on-hand drift": ("UPDATE batches SET onHandQty = '999.0000' WHERE id = (SELECT MAX(id) FROM batches)",
+                      {"batch_on_hand"}),
+    "unknown polymorphic type": ("UPDATE inventoryMovements SET referenceType = 'PIXIE' "
+                                 "WHERE id = (SELECT MIN(id) FROM inventoryMovements)",
+                                 {"poly__inventoryMovements__referenceId"}),
+    "unknown vocabulary": ("UPDATE products SET uomSellable = 'BUSHEL' WHERE id = (SELECT MIN(id) FROM products)",
+                           {"vocab__products__uomSellable"}),
+    "order without lines": ("DELETE FROM order_line_items WHERE order_id = (SELECT MIN(id) FROM orders)",
+                            {"orders_without_lines"}),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_a_broken_invariant_fails_exactly_its_check(light_db, tmp_path, breakage):
+    statement, expected = BREAKAGES[breakage]
+    path = tmp_path / "broken.sqlite"
+    shutil.copy(light_db, path)
+    url = f"sqlite:///{path}"
+    assert set(_failing(url)) == {"empty_tables"}
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(statement)
+    engine.dispose()
+
+    failing = _failing(url)
+    assert set(failing) - {"empty_tables"} == expected
+    errors = any(failing[name] == "error" for name in expected)
+
+    as_json = _checks(url, "--format", "json")
+    assert as_json.returncode == (1 if errors else 0)
+    report = json.loads(as_json.stdout)
+    for check in report["checks"]:
+        if check["name"] in expected:
+            assert check["rows"] >= 1 and 1 <= len(check["sample"]) <= 5
+
+    junit = _checks(url, "--format", "junit")
+    assert junit.returncode == as_json.returncode
+    suite = ET.fromstring(junit.stdout)
+    failed_cases = {case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None}
+    assert failed_cases - {"empty_tables"} == expected
+    assert int(suite.get("tests")) == len(report["checks"])
+
+    table = _checks(url, "--format", "table")
+    assert table.returncode == as_json.returncode
+    for name in expected:
+        assert name in table.stdout
+    assert "FAIL" in table.stdout or not errors
+
+
+def test_select_by_name_tag_and_severity(light_db):
+    url = f"sqlite:///{light_db}"
+    listed = _checks(url, "--list", "--select", "tag:ledger").stdout.split("\n")
+    assert {line.split("\t")[0] for line in listed if line} == {"ledger_unbalanced", "trial_balance",
+                                                               "ledger_period"}
+    only = json.loads(_checks(url, "--format", "json", "--select", "order_*",
+                              "--exclude", "severity:warning").stdout)
+    assert {c["name"] for c in only["checks"]} == {"order_totals", "order_line_arithmetic", "order_items_json",
+                                                   "order_fulfilment_history"}
+
+
+def test_checks_that_cannot_run_exit_2_and_say_why(tmp_path):
+    missing = _checks(f"sqlite:///{tmp_path / 'nothing.sqlite'}")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    url = f"sqlite:///{tmp_path / 'partial.sqlite'}"
+    build_schema(url, "chain")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE returns")
+    engine.dispose()
+    partial = _checks(url)
+    assert partial.returncode == 2 and "lacks the table(s) returns" in partial.stderr
+    unreachable = _checks("mysql+pymysql://auditor:secret-pw@127.0.0.1:9/terp")
+    assert unreachable.returncode == 2 and "cannot connect" in unreachable.stderr
+    assert "secret-pw" not in unreachable.stderr + unreachable.stdout
+
+
+def test_checks_run_through_a_select_only_user(mariadb_server):
+    """Read-only: a MariaDB user that may only SELECT runs the whole library."""
+    url = mariadb_server.create("ro")
+    build_schema(url, "ddl")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    database = sa.engine.make_url(url).database
+    user = f"auditor_{os.getpid()}"
+    raw = {"no_parameters": True}  # the statements hold a literal %
+    with mariadb_server.engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP USER IF EXISTS '{user}'@'%'", execution_options=raw)
+        conn.exec_driver_sql(f"CREATE USER '{user}'@'%' IDENTIFIED BY 'ro-pass'", execution_options=raw)
+        conn.exec_driver_sql(f"GRANT SELECT ON `{database}`.* TO '{user}'@'%'", execution_options=raw)
+    try:
+        ro_url = sa.engine.make_url(url).set(username=user, password="ro-pass").render_as_string(False)
+        result = _checks(ro_url, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["summary"]["failed_errors"] == 0
+        engine = sa.create_engine(ro_url)
+        with engine.connect() as conn:  # and that user really cannot write
+            with pytest.raises(sa.exc.DBAPIError):
+                conn.exec_driver_sql("DELETE FROM users")
+        engine.dispose()
+    finally:
+        with mariadb_server.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP USER IF EXISTS '{user}'@'%'", execution_options=raw)
+
+
+def test_seed_with_check_true_fails_when_an_error_check_fails(tmp_path):
+    url = f"sqlite:///{tmp_path / 'checked.sqlite'}"
+    build_schema(url, "chain")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "check=true", "upgrade", "0004_parties")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # a user's order with no lines, written before the next revisions
+        conn.exec_driver_sql(
+            "INSERT INTO orders (order_number, orderType, client_id, items, subtotal, total, paymentTerms,"
+            " created_by) SELECT 'MINE-1', 'SALE', MIN(id), '[]', 0, 0, 'COD', MIN(id) FROM clients")
+    engine.dispose()
+    code, out, err = run_alembic("-x", f"url={url}", "-x", "scenario=light", "-x", "check=true",
+                                 "upgrade", "head")
+    assert code != 0
+    assert "the integrity checks failed" in out + err and "orders_without_lines (1 rows)" in out + err
