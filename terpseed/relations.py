@@ -101,14 +101,23 @@ productMedia.uploadedBy -> users.id
 # table}; a type mapped to None carries no id.  Types not listed are unknown:
 # the integrity checks report them.  Maps grow with the domains that write them.
 POLYMORPHIC: dict[tuple[str, str, str], dict[str, str | None]] = {
-    ("alert_configurations", "target_type", "target_id"): {},
-    ("auditLogs", "entity", "entityId"): {},
+    ("alert_configurations", "target_type", "target_id"): {
+        "GLOBAL": None, "BATCH": "batches", "CLIENT": "clients", "PRODUCT": "products",
+        "CATEGORY": "categories"},
+    ("auditLogs", "entity", "entityId"): {
+        "order": "orders", "invoice": "invoices", "batch": "batches", "client": "clients",
+        "payment": "payments", "user": "users"},
     ("bills", "referenceType", "referenceId"): {"LOT": "lots"},
-    ("calendar_event_permissions", "grant_type", "grantee_id"): {},
-    ("calendar_events", "entity_type", "entity_id"): {},
-    ("comments", "commentable_type", "commentable_id"): {},
-    ("inbox_items", "source_type", "source_id"): {},
-    ("inbox_items", "reference_type", "reference_id"): {},
+    ("calendar_event_permissions", "grant_type", "grantee_id"): {"USER": "users", "ROLE": "roles"},
+    ("calendar_events", "entity_type", "entity_id"): {
+        "client": "clients", "lot": "lots", "batch": "batches", "invoice": "invoices", "order": "orders"},
+    ("comments", "commentable_type", "commentable_id"): {
+        "order": "orders", "event": "calendar_events", "client": "clients", "batch": "batches"},
+    ("inbox_items", "source_type", "source_id"): {
+        "mention": "comments", "task_assignment": "todo_tasks", "task_update": "todo_tasks"},
+    ("inbox_items", "reference_type", "reference_id"): {
+        "order": "orders", "event": "calendar_events", "client": "clients", "batch": "batches",
+        "task": "todo_tasks"},
     ("inventoryMovements", "referenceType", "referenceId"): {
         "INTAKE": "lots", "ORDER": "orders", "RETURN": "returns",
         "MANUAL_ADJUSTMENT": None, "QUALITY_HOLD": None},

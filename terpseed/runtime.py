@@ -66,7 +66,7 @@ def _render_update(run: "SeedRun", revision: str, update: Update,
     key = update_key(revision, update)
     rows = run.world.update_rows(key)
     if direction == "downgrade":
-        rows = _previous_values(run.world, key, update, rows)
+        rows = run.world.previous_values(key, update, rows)
     statements = []
     for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
         statements.append(run.renderer.render(
@@ -74,20 +74,6 @@ def _render_update(run: "SeedRun", revision: str, update: Update,
             assignments=run.renderer.case_assignments(update.table, update.columns, chunk),
             ranges=id_ranges(row["id"] for row in chunk)))
     return statements, len(rows)
-
-
-def _previous_values(world: World, key: str, update: Update, rows: list[dict]) -> list[dict]:
-    """What the rows held before this update: what the insert wrote, as later
-    changed by the earlier updates of the chain (a shared updatedAt column)."""
-    state = {row["id"]: {c: row[c] for c in ("id", *update.columns)} for row in world.rows(update.table)}
-    for other_key, (_rev, other) in world.updates.items():
-        if other_key == key:
-            break
-        shared = [c for c in other.columns if c in update.columns]
-        if other.table == update.table and shared:
-            for row in world.update_rows(other_key):
-                state[row["id"]].update({c: row[c] for c in shared})
-    return [state[row["id"]] for row in rows]
 
 
 def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update],

@@ -203,6 +203,11 @@ class World:
                         f"update {update.key} must give {sorted(expected)} for rows its table's"
                         f" seed step inserted; got {sorted(row)} for id {row.get('id')!r}"
                     )
+            before = {row["id"]: row for row in self.previous_values(key, update, rows)}
+            for row in rows:  # auto-updated timestamps only move forward
+                for column in update.columns:
+                    if column not in update.filled and before[row["id"]][column] is not None:
+                        row[column] = max(row[column], before[row["id"]][column])
             self._update_rows[key] = rows
             mine = {row["id"] for row in rows}
             for other_key, (_rev, other) in self.updates.items():
@@ -211,6 +216,20 @@ class World:
                         and mine & {row["id"] for row in self._update_rows[other_key]}:
                     raise SeedError(f"{key} and {other_key} fill the same column of the same rows")
         return self._update_rows[key]
+
+
+    def previous_values(self, key: str, update: Update, rows: list[dict]) -> list[dict]:
+        """What ``rows`` held before this update: what the insert wrote, as
+        changed by the earlier updates of the chain (a shared updatedAt...)."""
+        state = {row["id"]: {c: row[c] for c in ("id", *update.columns)} for row in self.rows(update.table)}
+        for other_key, (_rev, other) in self.updates.items():
+            if other_key == key:
+                break
+            shared = [c for c in other.columns if c in update.columns]
+            if other.table == update.table and shared:
+                for row in self.update_rows(other_key):
+                    state[row["id"]].update({c: row[c] for c in shared})
+        return [dict(state[row["id"]]) for row in rows]
 
 
 def update_key(revision: str, update: Update) -> str:

@@ -90,10 +90,10 @@ def _sqlite_seeded(tmp_path_factory, *x):
 _SQLITE: dict[str, sa.Engine] = {}
 
 
-@pytest.fixture(scope="session", params=["full-mariadb", "light", "edgeCases", "chaos", "full-scale0.5"])
+@pytest.fixture(scope="session", params=["full-mariadb", "full", "light", "edgeCases", "chaos", "full-scale0.5"])
 def seeded(request, tmp_path_factory):
     """Each invariant runs on the full scenario on MariaDB (created from the DDL)
-    and on every other scenario, and a scale, on SQLite."""
+    and on SQLite, and on every other scenario, and a scale, on SQLite."""
     if request.param == "full-mariadb":
         return request.getfixturevalue("full_mariadb")
     if request.param not in _SQLITE:

@@ -304,13 +304,6 @@ def test_polymorphic_references_are_sound(seeded):
             assert orphans == 0, f"{table} ({kind}): {orphans} rows point at no {targets[kind]} row"
 
 
-def test_forward_references_are_left_empty(seeded):
-    o, b = T["orders"], T["batches"]
-    assert scalar(seeded, sa.select(sa.func.count()).select_from(o).where(o.c.intake_event_id.is_not(None))) == 0
-    assert scalar(seeded, sa.select(sa.func.count()).select_from(b)
-                  .where(b.c.photo_session_event_id.is_not(None))) == 0
-
-
 # Columns that name a future moment by nature: due dates, validity, expiry, schedules.
 FUTURE_BY_NATURE = {"due_date", "valid_until", "payment_due_date", "paymentDueDate", "expectedDeliveryDate",
                     "next_generation_date", "end_date", "expiration_date", "available_until",
