@@ -67,8 +67,23 @@ class Payment:
     bank_txn_id: int | None = None
 
 
+class _PaidByPayments:
+    """A document settled by ``payments`` against its ``total`` by ``due``."""
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+    def _status(self, end: dt.date, unpaid: str) -> str:
+        if self.paid >= self.total:
+            return "PAID"
+        if self.due < end:
+            return "OVERDUE"
+        return "PARTIAL" if self.paid > 0 else unpaid
+
+
 @dataclass
-class Invoice:
+class Invoice(_PaidByPayments):
     id: int
     number: str
     client: dict
@@ -85,18 +100,8 @@ class Invoice:
     def total(self) -> Decimal:
         return self.subtotal - self.discount
 
-    @property
-    def paid(self) -> Decimal:
-        return sum((p.amount for p in self.payments), ZERO)
-
     def status(self, end: dt.date) -> str:
-        if self.paid >= self.total:
-            return "PAID"
-        if self.due < end:
-            return "OVERDUE"
-        if self.paid > 0:
-            return "PARTIAL"
-        return "VIEWED" if (end - self.date).days > 3 else "SENT"
+        return self._status(end, "VIEWED" if (end - self.date).days > 3 else "SENT")
 
 
 @dataclass
@@ -117,7 +122,7 @@ class Credit:
 
 
 @dataclass
-class Bill:
+class Bill(_PaidByPayments):
     id: int
     number: str
     vendor_id: int
@@ -134,16 +139,8 @@ class Bill:
     def total(self) -> Decimal:
         return sum((line[4] for line in self.lines), ZERO)
 
-    @property
-    def paid(self) -> Decimal:
-        return sum((p.amount for p in self.payments), ZERO)
-
     def status(self, end: dt.date) -> str:
-        if self.paid >= self.total:
-            return "PAID"
-        if self.due < end:
-            return "OVERDUE"
-        return "PARTIAL" if self.paid > 0 else "APPROVED"
+        return self._status(end, "APPROVED")
 
 
 @dataclass
