@@ -20,7 +20,8 @@ from terpseed.render import SqlRenderer
 from terpseed.runtime import RUN_KEY, SeedRun
 from terpseed.schema import metadata
 from terpseed.version_table import guard as guard_version_table
-from terpseed.world import World
+from terpseed.lock import seed_lock
+from terpseed.world import Step, World, update_key
 
 SEED_VERSION_TABLE = "seed_version"
 
@@ -133,22 +134,124 @@ def run_seed_chain(context) -> None:
         context.run_migrations()
         return
     engine = T.create_engine(target)
-    with T.connect(engine, target) as connection:
+    with T.connect(engine, target) as connection, \
+            seed_lock(connection, params.lock_timeout, target.shown):
         context.configure(connection=connection, **common)
+        for statement in PREAMBLE[dialect]:
+            connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
+        connection.commit()
         pending = _writing_steps(context.get_context())
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
+            _preflight_drift(connection, pending, params, target.shown)
+            _guard_downgrade(connection, run, pending, params, target.shown, context.script)
             inserting = [step.table for s in pending if s.is_upgrade
-                         for step in getattr(s.revision.module, "STEPS", ())]
+                         for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)]
             require_no_clashes(connection, run.world, inserting, target.shown)
-        for statement in PREAMBLE[dialect]:
-            connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
+        if params.dry_run or (params.env == "production" and pending):
+            print(plan(run, pending, target.shown), flush=True)
+        if params.dry_run:
+            connection.rollback()
+            return
+        _require_confirmation(params, pending, target)
         connection.commit()
         context.run_migrations()
         if params.check:
             _run_checks(connection, target.shown)
     engine.dispose()
+
+
+def plan(run: SeedRun, pending: list, shown_url: str) -> str:
+    """What the run is about to do: revisions, tables and row counts."""
+    lines = [f"plan for {shown_url} ({run.params.describe()}):"]
+    if not pending:
+        lines.append("  nothing to do: the seeds are already there")
+    for s in pending:
+        direction = "upgrade" if s.is_upgrade else "downgrade"
+        verb = "insert" if s.is_upgrade else "delete"
+        doc = (s.revision.doc or "").strip().splitlines()[0]
+        lines.append(f"  {direction} {s.revision.revision}: {doc}")
+        for step in getattr(s.revision.module, "STEPS", ()):
+            if isinstance(step, Step):
+                lines.append(f"    {verb} {len(run.world.rows(step.table)):,} rows of {step.table}")
+            else:
+                key = update_key(s.revision.revision, step)
+                what = "fill" if s.is_upgrade else "restore"
+                lines.append(f"    {what} {step.key} on {len(run.world.update_rows(key)):,} rows")
+    return "\n".join(lines)
+
+
+def _require_confirmation(params: P.SeedParams, pending: list, target: T.Target) -> None:
+    if params.env != "production" or not pending:
+        return
+    name = Path(target.url.database or "").name
+    if params.confirm != name:
+        raise SeedError(
+            f"{target.shown} is a production target: the plan is printed above; to carry it out"
+            f" add -x confirm={name} (or -x dry_run=true to only look)"
+        )
+
+
+def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str) -> None:
+    """Compare the live schema with the model for every table the pending
+    revisions touch; errors stop the run (unless -x preflight=warn)."""
+    import sys
+
+    from terpseed.drift import describe, drift
+
+    tables = {step.table for s in pending for step in getattr(s.revision.module, "STEPS", ())}
+    errors, warnings = drift(connection, tables)
+    connection.commit()
+    if errors and params.preflight == "warn":
+        warnings = {**warnings, **{t: errors[t] + warnings.get(t, []) for t in errors}}
+        errors = {}
+    if warnings:
+        sys.stderr.write(f"preflight warning: {describe(warnings)}\n")
+    if errors:
+        raise SeedError(
+            f"{shown_url} has drifted from the schema the seeds expect; nothing was written."
+            f" {describe(errors)}. Bring the schema back in line, or pass -x preflight=warn"
+            " if you know the seeds do not need what differs"
+        )
+
+
+def _guard_downgrade(connection, run: SeedRun, pending: list, params: P.SeedParams, shown_url: str,
+                     script) -> None:
+    """Look before deleting: seeded rows users edited, and user rows that
+    depend on seeded rows; either stops the downgrade before it deletes."""
+    from terpseed.guard import deleted_tables, edited_rows, user_dependents
+
+    deleting = deleted_tables(pending)
+    if not deleting:
+        return
+    heads = context_heads(connection, script)
+    applied = {sc.revision for sc in script.iterate_revisions(heads, "base")} if heads else set()
+    edited = edited_rows(connection, run.world, deleting, applied)
+    if edited and params.edited == "stop":
+        listed = "; ".join(f"{t} ({len(ids)} rows: {', '.join(map(str, ids[:5]))}{', ...' if len(ids) > 5 else ''})"
+                           for t, ids in sorted(edited.items()))
+        raise SeedError(
+            f"users edited seeded rows since the seed on {shown_url}; nothing was deleted: {listed}."
+            " Pass -x edited=keep to leave them in place, or -x edited=delete to delete them too"
+        )
+    if params.edited == "keep":
+        run.keep = edited
+    problems = user_dependents(connection, run.world, deleting, run.keep)
+    connection.commit()
+    if problems:
+        raise SeedError(
+            f"the downgrade would delete seeded rows that rows it did not create depend on,"
+            f" on {shown_url}; nothing was deleted. " + "; ".join(problems)
+            + ". Move or delete those rows first, or leave the seeds in place"
+        )
+
+
+def context_heads(connection, script) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+
+    mc = MigrationContext.configure(connection, opts={"version_table": SEED_VERSION_TABLE})
+    return mc.get_current_heads()
 
 
 def _run_checks(connection, shown_url: str) -> None:

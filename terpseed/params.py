@@ -31,6 +31,11 @@ SEED_OPTIONS = {
     "approved": "true: refuse unless the SQL matches approvals.json (make approve)",
     "env": "development (default) or production: production requires approved=true",
     "check": "true: run the integrity checks after the upgrade and fail on an error",
+    "preflight": "error (default): schema drift stops the run; warn: report it and go on",
+    "lock_timeout": "seconds to wait for another seed run on the same database (default 30)",
+    "dry_run": "true: print what the run would do (revisions, tables, rows) and write nothing",
+    "confirm": "the database name, required to write to a production target (-x env=production)",
+    "edited": "what a downgrade does with seeded rows a user edited: stop (default), keep or delete",
 }
 ENVS = ("development", "production")
 
@@ -43,6 +48,11 @@ class SeedParams:
     approved: bool = False
     env: str = "development"
     check: bool = False
+    preflight: str = "error"
+    lock_timeout: float = 30.0
+    dry_run: bool = False
+    confirm: str | None = None
+    edited: str = "stop"
 
     def describe(self) -> str:
         return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
@@ -97,7 +107,21 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
             "-x env=production needs -x approved=true: only SQL that matches the"
             " approved manifest (make approve) runs against production"
         )
-    return SeedParams(SCENARIOS[name], seed, scale, approved, env, _flag(x_args, "check"))
+    preflight = x_args.get("preflight", "error")
+    if preflight not in ("error", "warn"):
+        raise SeedError(f"-x preflight={preflight!r} is not valid; valid: error, warn")
+    raw_timeout = x_args.get("lock_timeout", "30")
+    try:
+        lock_timeout = float(raw_timeout)
+    except ValueError:
+        lock_timeout = -1.0
+    if not (math.isfinite(lock_timeout) and 0 <= lock_timeout <= 3600):
+        raise SeedError(f"-x lock_timeout={raw_timeout!r} is not valid; valid: seconds from 0 to 3600")
+    edited = x_args.get("edited", "stop")
+    if edited not in ("stop", "keep", "delete"):
+        raise SeedError(f"-x edited={edited!r} is not valid; valid: stop, keep, delete")
+    return SeedParams(SCENARIOS[name], seed, scale, approved, env, _flag(x_args, "check"), preflight,
+                      lock_timeout, _flag(x_args, "dry_run"), x_args.get("confirm"), edited)
 
 
 def _flag(x_args: dict[str, str], name: str) -> bool:

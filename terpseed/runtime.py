@@ -91,6 +91,8 @@ def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update
             for chunk in chunked(rows, ROWS_PER_INSERT):
                 rendered.statements.append(run.renderer.render(step.template_name, rows=chunk))
         else:
+            kept = set(run.keep.get(step.table, ()))
+            rows = [row for row in rows if row["id"] not in kept]
             for level in _deletion_levels(step.table, rows):
                 ranges = id_ranges(level)
                 for start in range(0, len(ranges), RANGES_PER_DELETE):
@@ -124,6 +126,7 @@ class SeedRun:
     params: SeedParams
     renderer: SqlRenderer
     world: World
+    keep: dict[str, list[int]] = field(default_factory=dict)  # edited rows a downgrade leaves
 
     def apply(self, rendered: RenderedRevision, message: str) -> None:
         """Execute the statements online, or print them offline: the same text."""

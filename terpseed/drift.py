@@ -1,0 +1,89 @@
+"""Schema drift preflight: does the live database hold what the revisions
+about to run expect (the schema model)?
+
+Alembic's own comparison (``compare_metadata``, with type and default
+comparison) of the tables the pending revisions touch, turned into words a
+DBA acts on and grouped by table.  Mismatches that cannot break the seed (an
+extra nullable column, extra enum values, other defaults) are warnings; the
+rest stop the run before anything is written, unless ``-x preflight=warn``.
+Indexes and constraints are left to the unique-key clash preflight.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from terpseed.schema import metadata
+
+SKIPPED = {"index", "unique_constraint", "foreign_key_constraint"}
+
+
+def _flatten(diffs: list) -> list[tuple]:
+    out = []
+    for diff in diffs:
+        out += diff if isinstance(diff, list) else [diff]
+    return out
+
+
+def drift(connection: sa.Connection, tables: Iterable[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(errors, warnings), each {table: [problem, ...]}."""
+    wanted = set(tables)
+
+    def include(obj, name, type_, reflected, compare_to):
+        if type_ in SKIPPED:
+            return False
+        if type_ == "table":
+            return name in wanted
+        return True
+
+    context = MigrationContext.configure(connection, opts={
+        "compare_type": True, "compare_server_default": True, "include_object": include})
+    errors: dict[str, list[str]] = defaultdict(list)
+    warnings: dict[str, list[str]] = defaultdict(list)
+    for diff in _flatten(compare_metadata(context, metadata)):
+        kind = diff[0]
+        if kind == "add_table":
+            errors[diff[1].name].append("table missing")
+        elif kind == "add_column":
+            errors[diff[2]].append(f"{diff[3].name}: missing")
+        elif kind == "remove_column":
+            column = diff[3]
+            if not column.nullable and column.server_default is None and column.autoincrement is not True:
+                errors[diff[2]].append(f"{column.name}: NOT NULL column with no default and no seed value")
+            else:
+                warnings[diff[2]].append(f"{column.name}: extra column; the seeds leave it to its default")
+        elif kind == "modify_type":
+            _type_change(diff, errors, warnings)
+        elif kind == "modify_nullable":
+            _, _schema, table, column, _info, in_db, in_model = diff
+            if in_db is False and in_model is True:
+                errors[table].append(f"{column}: NOT NULL in the database, the seeds may write NULL")
+            else:
+                warnings[table].append(f"{column}: nullable in the database, NOT NULL in the model")
+        elif kind == "modify_default":
+            warnings[diff[2]].append(f"{diff[3]}: another server default (the seeds write every column)")
+    return dict(errors), dict(warnings)
+
+
+def _type_change(diff, errors, warnings) -> None:
+    _, _schema, table, column, _info, in_db, in_model = diff
+    db_values = getattr(in_db, "enums", None)
+    model_values = getattr(in_model, "enums", None)
+    if db_values is not None and model_values is not None:
+        lacking = [v for v in model_values if v not in db_values]
+        extra = [v for v in db_values if v not in model_values]
+        if lacking:
+            errors[table].append(f"{column}: database enum lacks {', '.join(repr(v) for v in lacking)}")
+        if extra:
+            warnings[table].append(f"{column}: database enum also allows {', '.join(repr(v) for v in extra)}")
+        return
+    errors[table].append(f"{column}: type is {in_db} in the database, the seeds expect {in_model}")
+
+
+def describe(problems: dict[str, list[str]]) -> str:
+    return "; ".join(f"{table}: {', '.join(items)}" for table, items in sorted(problems.items()))

@@ -1,0 +1,105 @@
+"""Downgrade never loses user data: look before deleting.
+
+Before a downgrade deletes the rows its revisions inserted, it looks for rows
+the seeds did not create (ids outside the seeded runs of their table) that
+point at a row about to go, through any reference of the relationship map:
+declared foreign keys (whose ON DELETE CASCADE would silently take the
+user's row too), undeclared references and polymorphic pairs.  If there are
+any, it names them and deletes nothing.  It also compares every seeded row
+it would delete with what the seeds wrote: rows a user edited since are
+reported, and deleted or kept only as ``-x edited=delete|keep`` says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+
+from terpseed import relations
+from terpseed.render import id_ranges
+from terpseed.schema import metadata
+from terpseed.world import Step, World
+
+SAMPLE = 5
+
+
+def _in_runs(column, ranges) -> sa.ColumnElement:
+    return sa.or_(*(column.between(lo, hi) for lo, hi in ranges))
+
+
+def user_dependents(connection: sa.Connection, world: World, deleting: list[str],
+                    kept: dict[str, list[int]] | None = None) -> list[str]:
+    """Rows the seeds did not write (or that are ``kept``) that reference rows
+    of ``deleting`` about to be deleted."""
+    kept = {t: set(ids) for t, ids in (kept or {}).items()}
+    seeded = {}
+    for table in metadata.tables:
+        if table in world.steps:
+            seeded[table] = id_ranges(row["id"] for row in world.rows(table)
+                                      if row["id"] not in kept.get(table, ()))
+    targets = set(deleting)
+    problems = []
+    refs = [(r.table, r.column, r.target_table, r.target_column, None, r) for r in relations.references()]
+    for (table, type_column, id_column), kinds in relations.POLYMORPHIC.items():
+        refs += [(table, id_column, target, "id", (type_column, kind), None)
+                 for kind, target in kinds.items() if target]
+    for table, column, target_table, target_column, poly, ref in refs:
+        if target_table not in targets:
+            continue
+        rows = [row for row in world.rows(target_table) if row["id"] not in kept.get(target_table, ())]
+        source = metadata.tables[table]
+        if target_column == "id":
+            points = _in_runs(source.c[column], id_ranges(row["id"] for row in rows))
+        else:
+            points = source.c[column].in_(sorted({str(row[target_column]) for row in rows}))
+        query = sa.select(source.c.id).where(points)
+        if poly:
+            query = query.where(source.c[poly[0]] == poly[1])
+        if table in seeded:
+            query = query.where(sa.not_(_in_runs(source.c.id, seeded[table])))
+        found = [r[0] for r in connection.execute(query.limit(SAMPLE + 1))]
+        if found:
+            more = "" if len(found) <= SAMPLE else ", ..."
+            via = f"{table}.{column}" + (f" ({poly[0]} = {poly[1]!r})" if poly else "")
+            cascade = " (ON DELETE CASCADE would delete them)" if ref and ref.on_delete == "CASCADE" else ""
+            problems.append(f"{table} rows {', '.join(map(str, found[:SAMPLE]))}{more} reference"
+                            f" {target_table} through {via}{cascade}")
+    return problems
+
+
+def deleted_tables(pending: list) -> list[str]:
+    """The tables whose seeded rows the pending downgrades delete."""
+    return [step.table for s in pending if not s.is_upgrade
+            for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)]
+
+
+def _same(a, b) -> bool:
+    if a == b:
+        return True
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return a.replace(microsecond=0) == b.replace(microsecond=0)
+    if isinstance(a, str) and isinstance(b, (dict, list)):
+        return json.loads(a) == b
+    return False
+
+
+def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
+                applied: set[str]) -> dict[str, list[int]]:
+    """Seeded rows whose values are no longer what the seeds wrote (inserts, as
+    changed by the updates of the ``applied`` revisions): {table: [ids]}."""
+    edited: dict[str, list[int]] = {}
+    for name in deleting:
+        table = metadata.tables[name]
+        expected = {row["id"]: dict(row) for row in world.rows(name)}
+        for key, (revision, update) in world.updates.items():
+            if update.table == name and revision in applied:
+                for row in world.update_rows(key):
+                    expected[row["id"]].update({c: row[c] for c in update.columns})
+        query = sa.select(table).where(_in_runs(table.c.id, id_ranges(expected)))
+        changed = [row.id for row in connection.execute(query)
+                   if not all(_same(getattr(row, c.name), expected[row.id][c.name]) for c in table.c)]
+        if changed:
+            edited[name] = sorted(changed)
+    return edited

@@ -1,0 +1,266 @@
+"""Safe on production: drift preflight, the lock, confirmation and dry run,
+a downgrade that never takes a user's row, crash recovery, hostile values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import random
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from terpseed.render import SqlRenderer
+from terpseed.schema import metadata
+from tests.support import ROOT, alembic_ok, alembic_subprocess, build_schema, counts, run_alembic, snapshot
+
+
+def _fails(*argv: str) -> str:
+    code, out, err = run_alembic(*argv)
+    assert code != 0, out + err
+    return (out + err).strip().splitlines()[-1]
+
+
+# ------------------------------------------------------------------ schema drift
+def test_drift_is_reported_whole_and_nothing_is_written(mariadb_server):
+    url = mariadb_server.create("drift")
+    build_schema(url, "ddl")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE vendors DROP COLUMN notes")
+        conn.exec_driver_sql("ALTER TABLE orders MODIFY quoteStatus "
+                             "enum('DRAFT','SENT','ACCEPTED','REJECTED','EXPIRED','CONVERTED')")
+        conn.exec_driver_sql("ALTER TABLE bills ADD COLUMN approvedBy int NOT NULL")
+        conn.exec_driver_sql("ALTER TABLE clients ADD COLUMN nickname varchar(20)")
+    engine.dispose()
+    before = snapshot(url)
+    result = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    output = (result.stdout + result.stderr).decode()
+    assert result.returncode != 0
+    failed = [line for line in output.splitlines() if line.startswith("FAILED:")]
+    assert len(failed) == 1
+    line = failed[0]
+    assert "nothing was written" in line
+    assert "vendors: notes: missing" in line
+    assert "orders: quoteStatus: database enum lacks 'VIEWED'" in line
+    assert "bills: approvedBy: NOT NULL column with no default and no seed value" in line
+    assert "preflight warning: clients: nickname: extra column" in output
+    assert snapshot(url) == before
+
+
+def test_warnings_alone_do_not_stop_a_run(tmp_path):
+    url = f"sqlite:///{tmp_path / 'extra.sqlite'}"
+    build_schema(url, "chain")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE clients ADD COLUMN nickname varchar(20)")
+    engine.dispose()
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    assert counts(url)["clients"] > 0
+
+
+def test_preflight_warn_lets_a_knowing_user_through(tmp_path):
+    url = f"sqlite:///{tmp_path / 'strict.sqlite'}"
+    build_schema(url, "chain")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # an extra NOT NULL column that has a default after all
+        conn.exec_driver_sql("ALTER TABLE deployments ADD COLUMN region varchar(20) NOT NULL DEFAULT 'us'")
+        conn.exec_driver_sql("ALTER TABLE vendors ADD COLUMN rating int NOT NULL DEFAULT 0")
+    engine.dispose()
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "preflight=warn", "upgrade", "head")
+
+
+# ------------------------------------------------------------------ downgrade guard
+@pytest.mark.parametrize("backend", ["sqlite", "mariadb"])
+def test_downgrade_refuses_to_take_user_rows_and_deletes_nothing(backend, request, tmp_path):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'guard.sqlite'}"
+        build_schema(url, "chain")
+    else:
+        url = request.getfixturevalue("mariadb_server").create("guard")
+        build_schema(url, "ddl")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    t = metadata.tables
+    with engine.begin() as conn:  # a user's order for a seeded client, a comment on a seeded batch
+        client = conn.execute(sa.select(sa.func.min(t["clients"].c.id))).scalar_one()
+        user = conn.execute(sa.select(sa.func.min(t["users"].c.id))).scalar_one()
+        batch = conn.execute(sa.select(sa.func.min(t["batches"].c.id))).scalar_one()
+        order_id = conn.execute(t["orders"].insert().values(
+            order_number="MINE-1", orderType="SALE", client_id=client, items=[], subtotal=0, total=0,
+            paymentTerms="COD", created_by=user)).inserted_primary_key[0]
+        conn.execute(t["comments"].insert().values(commentable_type="batch", commentable_id=batch,
+                                                   user_id=user, content="mine"))
+    before = snapshot(url)
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "downgrade", "base")
+    assert "nothing was deleted" in line
+    assert f"orders rows {order_id} reference clients through orders.client_id" in line
+    assert "ON DELETE CASCADE would delete them" in line
+    assert "reference batches through comments.commentable_id (commentable_type = 'batch')" in line
+    assert snapshot(url) == before
+    with engine.begin() as conn:  # the user moves their rows away: now the downgrade may go
+        conn.execute(t["orders"].delete().where(t["orders"].c.order_number == "MINE-1"))
+        conn.execute(t["comments"].delete().where(t["comments"].c.content == "mine"))
+    engine.dispose()
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "downgrade", "base")
+    assert counts(url)["clients"] == 0
+
+
+# ------------------------------------------------------------------ the lock
+def test_a_second_run_waits_then_names_the_holder_mariadb(mariadb_server):
+    url = mariadb_server.create("lock")
+    build_schema(url, "ddl")
+    holder = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    database = sa.engine.make_url(url).database
+    with holder.connect() as conn:
+        assert conn.exec_driver_sql("SELECT GET_LOCK(%s, 0)", (f"terpseed:{database}",)).scalar() == 1
+        started = time.monotonic()
+        line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "lock_timeout=1", "upgrade", "head")
+        assert time.monotonic() - started < 20
+        assert "another seed run holds the lock" in line and "connection " in line
+    holder.dispose()
+    assert counts(url)["users"] == 0
+
+
+def test_a_second_run_waits_then_names_the_holder_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'locked.sqlite'}"
+    build_schema(url, "chain")
+    with open(tmp_path / "locked.sqlite.seed-lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("pid 4242 on build-box")
+        handle.flush()
+        line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "lock_timeout=1", "upgrade", "head")
+    assert "another seed run holds the lock" in line and "pid 4242 on build-box" in line
+    assert counts(url)["users"] == 0
+
+
+# ------------------------------------------------------------------ production: confirm, dry run
+def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'dry.sqlite'}"
+    build_schema(url, "chain")
+    before = snapshot(url)
+    out = alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "dry_run=true", "upgrade", "head")
+    result = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "-x", "dry_run=true",
+                                "upgrade", "head")
+    text = result.stdout.decode()
+    assert result.returncode == 0 and "plan for" in text and "insert 13 rows of users" in text
+    assert "upgrade 0011_crm" in text
+    assert snapshot(url) == before
+    del out
+
+
+def test_production_needs_approval_and_confirmation(tmp_path, monkeypatch):
+    from terpseed import approval
+    from terpseed.cli import main
+
+    monkeypatch.setenv(approval.MANIFEST_ENV, str(tmp_path / "approvals.json"))
+    assert main(["approve", "-x", "scenario=light", "-x", "dialect=sqlite"]) == 0
+    url = f"sqlite:///{tmp_path / 'prod.sqlite'}"
+    build_schema(url, "chain")
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "env=production", "-x", "approved=true",
+                  "upgrade", "head")
+    assert "production target" in line and "-x confirm=prod.sqlite" in line
+    assert counts(url)["users"] == 0
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "env=production", "-x", "approved=true",
+               "-x", "confirm=prod.sqlite", "upgrade", "head")
+    assert counts(url)["users"] > 0
+
+
+# ------------------------------------------------------------------ crash recovery
+@pytest.mark.slow
+def test_kill_9_at_random_points_then_resume_gives_the_clean_result(mariadb_server):
+    """Each revision is one transaction: a killed run leaves the database as
+    before that revision, and the next run finishes without duplicates."""
+    clean, crashed = mariadb_server.create("clean"), mariadb_server.create("crash")
+    for url in (clean, crashed):
+        build_schema(url, "ddl")
+    alembic_ok("-x", f"url={clean}", "upgrade", "head")
+    rng = random.Random(20261121)
+    for _ in range(4):
+        process = subprocess.Popen([sys.executable, "-m", "alembic", "-c", str(ROOT / "seed.ini"),
+                                    "-x", f"url={crashed}", "upgrade", "head"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.5, 9.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    alembic_ok("-x", f"url={crashed}", "upgrade", "head")
+    assert snapshot(crashed) == snapshot(clean)
+
+
+# ------------------------------------------------------------------ values that fight back
+HOSTILE = st.text(alphabet=st.sampled_from(list("'\"\\%{}#-;/*:$`\t\n\r ") + ["\x01", "\x1f", "é", "🌿", "𝕋"])
+                  | st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                  max_size=60)
+
+
+def _client(n: int, text: str, money: Decimal, moment: dt.datetime) -> dict:
+    return {"id": 1_000_000_000 + n, "teri_code": f"H{n}", "name": text or "x", "email": None, "phone": None,
+            "address": text, "is_buyer": True, "is_seller": False, "is_brand": False, "is_referee": False,
+            "is_contractor": False, "tags": [text], "pricing_profile_id": None, "custom_pricing_rules": {"k": text},
+            "cogsAdjustmentType": "NONE", "cogs_adjustment_value": Decimal("0"), "auto_defer_consignment": False,
+            "total_spent": money, "total_profit": -money, "avg_profit_margin": Decimal("0"), "total_owed": money,
+            "oldest_debt_days": 2_147_483_647, "vip_portal_enabled": False, "vip_portal_last_login": None,
+            "created_at": moment, "updated_at": moment}
+
+
+@pytest.fixture(scope="module")
+def hostile_dbs(tmp_path_factory, mariadb_server):
+    sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'h.sqlite'}"
+    build_schema(sqlite_url, "chain")
+    mysql_url = mariadb_server.create("hyp")
+    build_schema(mysql_url, "ddl")
+    return {"sqlite": sqlite_url, "mysql": mysql_url + "?charset=utf8mb4"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE, cents=st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1),
+       moment=st.datetimes(min_value=dt.datetime(1970, 1, 2), max_value=dt.datetime(2038, 1, 18)))
+def test_hostile_values_go_in_and_come_back_exactly(hostile_dbs, text, cents, moment):
+    money = Decimal(cents).scaleb(-2)
+    moment = moment.replace(microsecond=0)
+    for dialect, url in hostile_dbs.items():
+        sql = SqlRenderer(dialect).render("seed/clients.sql.j2", rows=[_client(1, text, money, moment)])
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        clients = metadata.tables["clients"]
+        with engine.begin() as conn:
+            if dialect == "mysql":
+                conn.exec_driver_sql("SET time_zone = '+00:00'", execution_options={"no_parameters": True})
+                conn.exec_driver_sql("SET sql_mode = 'STRICT_ALL_TABLES'", execution_options={"no_parameters": True})
+            conn.execute(clients.delete())
+            conn.exec_driver_sql(sql, execution_options={"no_parameters": True})
+            row = conn.execute(sa.select(clients)).one()
+        engine.dispose()
+        assert (row.name, row.address) == (text or "x", text), dialect
+        assert row.tags == [text] and row.custom_pricing_rules == {"k": text}
+        assert row.total_spent == money and row.total_profit == -money, dialect
+        assert row.created_at == moment and row.oldest_debt_days == 2_147_483_647
+
+
+def test_seeded_rows_users_edited_are_reported_then_kept_or_deleted(tmp_path):
+    url = f"sqlite:///{tmp_path / 'edited.sqlite'}"
+    build_schema(url, "chain")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    engine = sa.create_engine(url)
+    vendors = metadata.tables["vendors"]
+    with engine.begin() as conn:
+        edited_id = conn.execute(sa.select(sa.func.min(vendors.c.id))).scalar_one()
+        conn.execute(vendors.update().where(vendors.c.id == edited_id).values(notes="renegotiated terms"))
+    engine.dispose()
+    before = snapshot(url)
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "downgrade", "base")
+    assert "users edited seeded rows" in line and f"vendors (1 rows: {edited_id})" in line
+    assert "nothing was deleted" in line
+    assert snapshot(url) == before
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "edited=keep", "downgrade", "base")
+    after = snapshot(url)
+    assert [r[0] for r in after["vendors"]] == [edited_id] and after["clients"] == []
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")   # the kept row is adopted
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "edited=delete", "downgrade", "base")
+    assert snapshot(url)["vendors"] == []
