@@ -13,11 +13,12 @@ SCALE    ?= 1
 DIALECT  ?= mysql
 SQL_DIR  ?= build/sql
 CHECK_ARGS ?=
+BENCH_ARGS ?= --repeat 3 --per-row
 XARGS    := -x scenario=$(SCENARIO) -x seed=$(SEED) -x scale=$(SCALE)
 SQL_NAME := $(SQL_DIR)/$(SCENARIO)-seed$(SEED)-x$(SCALE)-$(DIALECT)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv seed test sql approve graph lint check clean
+.PHONY: help venv seed test sql approve graph lint check bench clean
 
 help: ## list the targets
 	@echo "TERP seeds -- targets (variables: SCENARIO=$(SCENARIO) SEED=$(SEED) SCALE=$(SCALE) DIALECT=$(DIALECT))"
@@ -54,6 +55,9 @@ lint: $(STAMP) ## lint the SQL templates, the checks and the rendered light-scen
 
 check: $(STAMP) ## audit the database with the integrity checks (SEED_DATABASE_URL, else var/terp.sqlite)
 	$(PY) -m checks $(CHECK_ARGS)
+
+bench: $(STAMP) ## time render, upgrade, checks and downgrade against LOAD DATA and per-row INSERTs (MariaDB; BENCH_ARGS)
+	$(PY) bench/run.py --scenario $(SCENARIO) --scale $(SCALE) $(BENCH_ARGS)
 
 clean: ## remove the virtual environment, the embedded database and build output
 	rm -rf $(VENV) var build

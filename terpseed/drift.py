@@ -6,7 +6,10 @@ comparison) of the tables the pending revisions touch, turned into words a
 DBA acts on and grouped by table.  Mismatches that cannot break the seed (an
 extra nullable column, extra enum values, other defaults) are warnings; the
 rest stop the run before anything is written, unless ``-x preflight=warn``.
-Indexes and constraints are left to the unique-key clash preflight.
+Keys (unique constraints and foreign keys) are compared on MySQL/MariaDB and
+reported as warnings: a missing key cannot break the seed, and an extra unique
+key is what the unique-key clash preflight checks row by row.  Indexes are
+not compared.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from alembic.migration import MigrationContext
 
 from terpseed.schema import metadata
 
-SKIPPED = {"index", "unique_constraint", "foreign_key_constraint"}
+KEYS = {"unique_constraint", "foreign_key_constraint"}
 
 
 def _flatten(diffs: list) -> list[tuple]:
@@ -34,8 +37,10 @@ def drift(connection: sa.Connection, tables: Iterable[str]) -> tuple[dict[str, l
     """(errors, warnings), each {table: [problem, ...]}."""
     wanted = set(tables)
 
+    compare_keys = connection.dialect.name != "sqlite"  # SQLite reflects keys without their names
+
     def include(obj, name, type_, reflected, compare_to):
-        if type_ in SKIPPED:
+        if type_ == "index" or (type_ in KEYS and not compare_keys):
             return False
         if type_ == "table":
             return name in wanted
@@ -67,6 +72,11 @@ def drift(connection: sa.Connection, tables: Iterable[str]) -> tuple[dict[str, l
                 warnings[table].append(f"{column}: nullable in the database, NOT NULL in the model")
         elif kind == "modify_default":
             warnings[diff[2]].append(f"{diff[3]}: another server default (the seeds write every column)")
+        elif kind in ("add_constraint", "remove_constraint", "add_fk", "remove_fk"):
+            key = diff[1]
+            where = "missing from the database" if kind.startswith("add") else "only in the database"
+            columns = ", ".join(c.name for c in key.columns)
+            warnings[key.table.name].append(f"key {key.name or '(unnamed)'} ({columns}): {where}")
     return dict(errors), dict(warnings)
 
 

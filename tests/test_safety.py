@@ -39,6 +39,7 @@ def test_drift_is_reported_whole_and_nothing_is_written(mariadb_server):
                              "enum('DRAFT','SENT','ACCEPTED','REJECTED','EXPIRED','CONVERTED')")
         conn.exec_driver_sql("ALTER TABLE bills ADD COLUMN approvedBy int NOT NULL")
         conn.exec_driver_sql("ALTER TABLE clients ADD COLUMN nickname varchar(20)")
+        conn.exec_driver_sql("ALTER TABLE lots DROP INDEX lots_code_unique")
     engine.dispose()
     before = snapshot(url)
     result = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
@@ -52,6 +53,7 @@ def test_drift_is_reported_whole_and_nothing_is_written(mariadb_server):
     assert "orders: quoteStatus: database enum lacks 'VIEWED'" in line
     assert "bills: approvedBy: NOT NULL column with no default and no seed value" in line
     assert "preflight warning: clients: nickname: extra column" in output
+    assert "lots: key lots_code_unique (code): missing from the database" in output
     assert snapshot(url) == before
 
 

@@ -1,0 +1,216 @@
+"""``make bench``: how long seeding takes, against the baselines, in one run.
+
+    python bench/run.py [--scenario full] [--repeat 3] [--per-row] [--scale 1]
+
+Against a scratch MariaDB database created from the shared DDL (TEST_MYSQL_URL,
+default root@127.0.0.1), each operation runs --repeat times; the report gives
+medians, rows per second, peak memory (``/usr/bin/time -v``) and ratios
+against two baselines measured in the same run, on the very same rows:
+
+* ``load_data``: LOAD DATA LOCAL INFILE of every table (foreign key checks off);
+* ``per_row``: one INSERT per row through SQLAlchemy Core (--per-row; slow).
+
+The operations: the offline render of the whole plan (``--sql``), ``upgrade
+head``, the integrity checks, ``downgrade base``.  Results go to
+build/bench/<scenario>-x<scale>.json so runs can be compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+SERVER = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """(seconds, peak resident KiB) of a command, via /usr/bin/time -v."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        started = time.perf_counter()
+        result = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *cmd], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - started
+        if result.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
+        peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report.read()).group(1))
+    return seconds, peak
+
+
+class Databases:
+    def __init__(self):
+        self.server = sa.create_engine(SERVER, poolclass=sa.pool.NullPool)
+        self.made: list[str] = []
+
+    def fresh(self) -> str:
+        from terpseed.ddl import load_ddl
+        from tests.support import ddl_path
+
+        name = f"terpseed_bench_{uuid.uuid4().hex[:10]}"
+        with self.server.begin() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        self.made.append(name)
+        url = sa.engine.make_url(SERVER).set(database=name)
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.begin() as conn:
+            load_ddl(conn, ddl_path())
+        engine.dispose()
+        return url.render_as_string(hide_password=False)
+
+    def drop(self):
+        with self.server.begin() as conn:
+            for name in self.made:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+        self.server.dispose()
+
+
+def final_rows(scenario: str, scale: float) -> dict[str, list[dict]]:
+    """Every table's rows as the seeds leave them (inserts with the updates applied)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from terpseed.chain import seed_steps
+    from terpseed.params import parse_seed_params
+    from terpseed.world import Step, World
+
+    steps = seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
+    world = World(parse_seed_params({"scenario": scenario, "scale": str(scale)}), steps)
+    tables = {step.table: {r["id"]: dict(r) for r in world.rows(step.table)}
+              for _rev, step in steps if isinstance(step, Step)}
+    for key, (_rev, update) in world.updates.items():
+        for row in world.update_rows(key):
+            tables[update.table][row["id"]].update(row)
+    return {name: list(rows.values()) for name, rows in tables.items()}
+
+
+def _tsv(value) -> str:
+    from terpseed.render import json_text
+
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dict, list)):
+        value = json_text(value)
+    text = str(value) if not isinstance(value, Decimal) else format(value, "f")
+    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\0", "\\0"))
+
+
+def load_data(url: str, tables: dict[str, list[dict]], folder: Path) -> float:
+    """Seconds to LOAD DATA LOCAL INFILE every table (files written beforehand)."""
+    files = {}
+    for name, rows in tables.items():
+        path = folder / f"{name}.tsv"
+        columns = list(rows[0]) if rows else []
+        with open(path, "w", encoding="utf-8") as out:
+            for row in rows:
+                out.write("\t".join(_tsv(row[c]) for c in columns) + "\n")
+        files[name] = (path, columns)
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={"local_infile": True})
+    raw = {"no_parameters": True}
+    with engine.begin() as conn:
+        started = time.perf_counter()
+        conn.exec_driver_sql("SET time_zone = '+00:00'", execution_options=raw)
+        conn.exec_driver_sql("SET foreign_key_checks = 0", execution_options=raw)
+        for name, (path, columns) in files.items():
+            if columns:
+                cols = ", ".join(f"`{c}`" for c in columns)
+                conn.exec_driver_sql(f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{name}`"
+                                     f" CHARACTER SET utf8mb4 ({cols})", execution_options=raw)
+        conn.exec_driver_sql("SET foreign_key_checks = 1", execution_options=raw)
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    return seconds
+
+
+def per_row(url: str, tables: dict[str, list[dict]]) -> float:
+    """Seconds to insert every row with its own INSERT through SQLAlchemy Core."""
+    from terpseed.schema import metadata
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        started = time.perf_counter()
+        conn.exec_driver_sql("SET time_zone = '+00:00'")
+        conn.exec_driver_sql("SET foreign_key_checks = 0")
+        for name, rows in tables.items():
+            for row in rows:
+                conn.execute(metadata.tables[name].insert(), row)
+        conn.exec_driver_sql("SET foreign_key_checks = 1")
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="full")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--per-row", action="store_true", help="also time the per-row INSERT baseline")
+    args = parser.parse_args(argv)
+    py = sys.executable
+    x = ["-x", f"scenario={args.scenario}", "-x", f"scale={args.scale:g}"]
+    alembic = [py, "-m", "alembic", "-c", str(ROOT / "seed.ini"), *x]
+    dbs = Databases()
+    runs: dict[str, list[tuple[float, int]]] = {k: [] for k in ("render", "upgrade", "checks", "downgrade")}
+    baselines: dict[str, list[float]] = {"load_data": [], "per_row": []}
+    try:
+        tables = final_rows(args.scenario, args.scale)
+        total = sum(len(rows) for rows in tables.values())
+        for _ in range(args.repeat):
+            runs["render"].append(timed([*alembic, "upgrade", "head", "--sql"]))
+            url = dbs.fresh()
+            runs["upgrade"].append(timed([*alembic, "-x", f"url={url}", "upgrade", "head"]))
+            runs["checks"].append(timed([py, "-m", "checks", "--url", url, "--format", "json"]))
+            runs["downgrade"].append(timed([*alembic, "-x", f"url={url}", "downgrade", "base"]))
+            with tempfile.TemporaryDirectory() as folder:
+                baselines["load_data"].append(load_data(dbs.fresh(), tables, Path(folder)))
+            if args.per_row:
+                baselines["per_row"].append(per_row(dbs.fresh(), tables))
+    finally:
+        dbs.drop()
+    result = {"scenario": args.scenario, "scale": args.scale, "repeat": args.repeat, "rows": total,
+              "operations": {}, "baselines": {}}
+    for name, samples in runs.items():
+        seconds = statistics.median(s for s, _ in samples)
+        result["operations"][name] = {"median_s": round(seconds, 3), "rows_per_s": round(total / seconds),
+                                      "peak_mib": round(max(p for _, p in samples) / 1024, 1)}
+    for name, samples in baselines.items():
+        if samples:
+            seconds = statistics.median(samples)
+            result["baselines"][name] = {"median_s": round(seconds, 3), "rows_per_s": round(total / seconds)}
+            result["operations"]["upgrade"][f"x_{name}"] = round(
+                result["operations"]["upgrade"]["median_s"] / seconds, 2)
+    out = ROOT / "build" / "bench" / f"{args.scenario}-x{args.scale:g}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"{args.scenario} x{args.scale:g}: {total:,} rows, median of {args.repeat}")
+    for name, op in result["operations"].items():
+        ratios = "  ".join(f"{k[2:]}={v}x" for k, v in op.items() if k.startswith("x_"))
+        print(f"  {name:10} {op['median_s']:8.2f} s  {op['rows_per_s']:>9,} rows/s  peak {op['peak_mib']:7.1f} MiB  {ratios}")
+    for name, b in result["baselines"].items():
+        print(f"  {name:10} {b['median_s']:8.2f} s  {b['rows_per_s']:>9,} rows/s  (baseline)")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""The benchmark runs, in its CI-sized form, so it cannot rot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.support import ROOT
+
+
+def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
+    result = subprocess.run([sys.executable, "bench/run.py", "--scenario", "light", "--repeat", "1",
+                             "--per-row"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads((ROOT / "build" / "bench" / "light-x1.json").read_text())
+    assert report["rows"] > 4000
+    assert set(report["operations"]) == {"render", "upgrade", "checks", "downgrade"}
+    assert set(report["baselines"]) == {"load_data", "per_row"}
+    for op in report["operations"].values():
+        assert op["median_s"] > 0 and op["peak_mib"] > 0 and op["rows_per_s"] > 0
+    assert report["operations"]["upgrade"]["x_load_data"] > 0
+    assert "rows/s" in result.stdout
