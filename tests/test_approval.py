@@ -54,11 +54,10 @@ def manifest(tmp_path, monkeypatch):
 
 def test_approved_sql_runs(manifest, sqlite_url):
     build_schema(sqlite_url, "chain")
-    alembic_ok("-x", f"url={sqlite_url}", "-x", "scenario=light", "-x", "env=production",
-               "-x", "approved=true", "upgrade", "head")
+    production = ("-x", "env=production", "-x", "approved=true", "-x", "confirm=terp.sqlite")
+    alembic_ok("-x", f"url={sqlite_url}", "-x", "scenario=light", *production, "upgrade", "head")
     assert len(snapshot(sqlite_url)["clients"]) == 12
-    alembic_ok("-x", f"url={sqlite_url}", "-x", "scenario=light", "-x", "env=production",
-               "-x", "approved=true", "downgrade", "base")
+    alembic_ok("-x", f"url={sqlite_url}", "-x", "scenario=light", *production, "downgrade", "base")
 
 
 def test_a_changed_generator_is_refused_with_its_revision_named(manifest, sqlite_url, monkeypatch):
