@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from terpseed.errors import SeedError
 from terpseed.render import TEMPLATES_DIR, SqlRenderer, id_ranges
-from tests.support import build_schema
 
 HOSTILE = [
     "O'Brien \\ \"Bud\"; DROP TABLE x;--",
@@ -38,20 +37,14 @@ def _client(n: int, name: str) -> dict:
     }
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "mariadb"])
-def test_hostile_values_round_trip(backend, request, tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'h.sqlite'}"
-        build_schema(url, "chain")
-    else:
-        url = request.getfixturevalue("mariadb_server").create("hostile")
-        build_schema(url, "ddl")
-    renderer = SqlRenderer("sqlite" if backend == "sqlite" else "mysql")
+def test_hostile_values_round_trip(terp_db):
+    backend = sa.make_url(terp_db).get_backend_name()
+    renderer = SqlRenderer(backend)
     rows = [_client(n, text) for n, text in enumerate(HOSTILE, start=1)]
     sql = renderer.render("seed/clients.sql.j2", rows=rows)
-    engine = sa.create_engine(url + ("?charset=utf8mb4" if backend == "mariadb" else ""))
+    engine = sa.create_engine(terp_db + ("?charset=utf8mb4" if backend == "mysql" else ""))
     with engine.begin() as conn:
-        if backend == "mariadb":
+        if backend == "mysql":
             conn.exec_driver_sql("SET sql_mode = 'STRICT_ALL_TABLES'", execution_options={"no_parameters": True})
         conn.exec_driver_sql(sql, execution_options={"no_parameters": True})
         conn.exec_driver_sql(sql, execution_options={"no_parameters": True})  # re-apply: no-op

@@ -80,14 +80,8 @@ def test_preflight_warn_lets_a_knowing_user_through(tmp_path):
 
 
 # ------------------------------------------------------------------ downgrade guard
-@pytest.mark.parametrize("backend", ["sqlite", "mariadb"])
-def test_downgrade_refuses_to_take_user_rows_and_deletes_nothing(backend, request, tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'guard.sqlite'}"
-        build_schema(url, "chain")
-    else:
-        url = request.getfixturevalue("mariadb_server").create("guard")
-        build_schema(url, "ddl")
+def test_downgrade_refuses_to_take_user_rows_and_deletes_nothing(terp_db):
+    url = terp_db
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     t = metadata.tables
