@@ -145,6 +145,15 @@ def counts(url: str) -> dict[str, int]:
     return {t: len(rows) for t, rows in snapshot(url).items() if t != "__tables__"}
 
 
+def execute(url: str, *statements: str) -> None:
+    """Run raw SQL statements in one transaction: a test's own changes to a database."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
 def build_schema(url: str, how: str) -> None:
     """Create the TERP schema: by the schema chain ('chain') or from the DDL file ('ddl')."""
     if how == "chain":

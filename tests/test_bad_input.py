@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import alembic_subprocess, build_schema, snapshot
+from tests.support import alembic_subprocess, build_schema, execute, snapshot
 
 
 def _fails(*argv: str, env: dict | None = None, ini: str = "seed.ini") -> str:
@@ -88,10 +88,7 @@ def test_env_url_is_used(tmp_path):
 
 def test_database_without_the_terp_schema_is_refused_untouched(tmp_path):
     url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE unrelated (id INTEGER PRIMARY KEY)")
-    engine.dispose()
+    execute(url, "CREATE TABLE unrelated (id INTEGER PRIMARY KEY)")
     line = _fails("-x", f"url={url}", "upgrade", "head")
     assert "has no TERP schema" in line and "alembic upgrade head" in line
     engine = sa.create_engine(url)
@@ -103,11 +100,8 @@ def test_database_without_the_terp_schema_is_refused_untouched(tmp_path):
 def test_drifted_schema_is_reported_per_table_before_writing(tmp_path):
     url = f"sqlite:///{tmp_path / 'drift.sqlite'}"
     build_schema(url, "chain")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql('ALTER TABLE vendors DROP COLUMN "notes"')
-        conn.exec_driver_sql("DROP TABLE strains")
-    engine.dispose()
+    execute(url, 'ALTER TABLE vendors DROP COLUMN "notes"',
+            "DROP TABLE strains")
     before = snapshot(url)
     line = _fails("-x", f"url={url}", "upgrade", "head")
     assert "vendors: notes: missing" in line and "strains: table missing" in line

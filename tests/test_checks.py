@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from checks.library import all_checks, library_checks
 from checks.runner import run
-from tests.support import ROOT, alembic_ok, build_schema, run_alembic
+from tests.support import ROOT, alembic_ok, build_schema, execute, run_alembic
 
 
 def _checks(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -90,10 +90,7 @@ def test_a_broken_invariant_fails_exactly_its_check(light_db, tmp_path, breakage
     shutil.copy(light_db, path)
     url = f"sqlite:///{path}"
     assert _failing(url) == {}  # the seeded database passes every check
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(statement)
-    engine.dispose()
+    execute(url, statement)
 
     failing = _failing(url)
     assert set(failing) - {"empty_tables"} == expected
@@ -136,10 +133,7 @@ def test_checks_that_cannot_run_exit_2_and_say_why(tmp_path):
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     url = f"sqlite:///{tmp_path / 'partial.sqlite'}"
     build_schema(url, "chain")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE returns")
-    engine.dispose()
+    execute(url, "DROP TABLE returns")
     partial = _checks(url)
     assert partial.returncode == 2 and "lacks the table(s) returns" in partial.stderr
     unreachable = _checks("mysql+pymysql://auditor:secret-pw@127.0.0.1:9/terp")
@@ -178,12 +172,9 @@ def test_seed_with_check_true_fails_when_an_error_check_fails(tmp_path):
     url = f"sqlite:///{tmp_path / 'checked.sqlite'}"
     build_schema(url, "chain")
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "check=true", "upgrade", "0004_parties")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # a user's order with no lines, written before the next revisions
-        conn.exec_driver_sql(
-            "INSERT INTO orders (order_number, orderType, client_id, items, subtotal, total, paymentTerms,"
+    # a user's order with no lines, written before the next revisions
+    execute(url, "INSERT INTO orders (order_number, orderType, client_id, items, subtotal, total, paymentTerms,"
             " created_by) SELECT 'MINE-1', 'SALE', MIN(id), '[]', 0, 0, 'COD', MIN(id) FROM clients")
-    engine.dispose()
     code, out, err = run_alembic("-x", f"url={url}", "-x", "scenario=light", "-x", "check=true",
                                  "upgrade", "head")
     assert code != 0

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
-from tests.support import ROOT, alembic_ok, alembic_subprocess, build_schema, counts, run_alembic, snapshot
+from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, execute, run_alembic,
+                           snapshot)
 
 
 def _fails(*argv: str) -> str:
@@ -32,15 +33,12 @@ def _fails(*argv: str) -> str:
 def test_drift_is_reported_whole_and_nothing_is_written(mariadb_server):
     url = mariadb_server.create("drift")
     build_schema(url, "ddl")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE vendors DROP COLUMN notes")
-        conn.exec_driver_sql("ALTER TABLE orders MODIFY quoteStatus "
-                             "enum('DRAFT','SENT','ACCEPTED','REJECTED','EXPIRED','CONVERTED')")
-        conn.exec_driver_sql("ALTER TABLE bills ADD COLUMN approvedBy int NOT NULL")
-        conn.exec_driver_sql("ALTER TABLE clients ADD COLUMN nickname varchar(20)")
-        conn.exec_driver_sql("ALTER TABLE lots DROP INDEX lots_code_unique")
-    engine.dispose()
+    execute(url, "ALTER TABLE vendors DROP COLUMN notes",
+            "ALTER TABLE orders MODIFY quoteStatus "
+            "enum('DRAFT','SENT','ACCEPTED','REJECTED','EXPIRED','CONVERTED')",
+            "ALTER TABLE bills ADD COLUMN approvedBy int NOT NULL",
+            "ALTER TABLE clients ADD COLUMN nickname varchar(20)",
+            "ALTER TABLE lots DROP INDEX lots_code_unique")
     before = snapshot(url)
     result = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
     output = (result.stdout + result.stderr).decode()
@@ -60,10 +58,7 @@ def test_drift_is_reported_whole_and_nothing_is_written(mariadb_server):
 def test_warnings_alone_do_not_stop_a_run(tmp_path):
     url = f"sqlite:///{tmp_path / 'extra.sqlite'}"
     build_schema(url, "chain")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE clients ADD COLUMN nickname varchar(20)")
-    engine.dispose()
+    execute(url, "ALTER TABLE clients ADD COLUMN nickname varchar(20)")
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
     assert counts(url)["clients"] > 0
 
@@ -71,11 +66,9 @@ def test_warnings_alone_do_not_stop_a_run(tmp_path):
 def test_preflight_warn_lets_a_knowing_user_through(tmp_path):
     url = f"sqlite:///{tmp_path / 'strict.sqlite'}"
     build_schema(url, "chain")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:  # an extra NOT NULL column that has a default after all
-        conn.exec_driver_sql("ALTER TABLE deployments ADD COLUMN region varchar(20) NOT NULL DEFAULT 'us'")
-        conn.exec_driver_sql("ALTER TABLE vendors ADD COLUMN rating int NOT NULL DEFAULT 0")
-    engine.dispose()
+    # an extra NOT NULL column that has a default after all
+    execute(url, "ALTER TABLE deployments ADD COLUMN region varchar(20) NOT NULL DEFAULT 'us'",
+            "ALTER TABLE vendors ADD COLUMN rating int NOT NULL DEFAULT 0")
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "preflight=warn", "upgrade", "head")
 
 
