@@ -142,22 +142,19 @@ def paymentHistory(ctx):
     bill's lines in order."""
     rows = []
     for bill in _b(ctx).bills:
+        paid = defaultdict(lambda: ZERO)  # batch id -> paid so far on this bill
         for pay in bill.payments:
             left = pay.amount
             for batch, _d, _q, _p, total in bill.lines:
-                owed = total - sum((r["_paid"] for r in rows if r["_bill"] == bill.id and r["batchId"] == batch.id),
-                                   ZERO)
-                part = min(left, owed)
+                part = min(left, total - paid[batch.id])
                 if part <= 0:
                     continue
                 rows.append({"id": ctx.id(len(rows) + 1), "batchId": batch.id, "vendorId": bill.vendor_id,
                              "amount": f"{part:.2f}", "paymentDate": _at(pay.date, 14),
                              "paymentMethod": pay.method, "notes": f"{pay.number} on {bill.number}",
-                             "recordedBy": pay.created_by, "createdAt": _at(pay.date, 14),
-                             "_paid": part, "_bill": bill.id})
+                             "recordedBy": pay.created_by, "createdAt": _at(pay.date, 14)})
+                paid[batch.id] += part
                 left -= part
-    for row in rows:
-        del row["_paid"], row["_bill"]
     return rows
 
 
@@ -237,8 +234,13 @@ def _txn_status(inv, end) -> str:
 
 
 def _transactions(ctx):
-    """The client-transaction log: an INVOICE per invoice, a PAYMENT per payment
-    received, a CREDIT per credit note; ids and numbers in date order."""
+    return ctx.dataset(_transaction_log)
+
+
+def _transaction_log(ctx):
+    """The client-transaction log (a dataset, built once for the tables that read
+    it): an INVOICE per invoice, a PAYMENT per payment received, a CREDIT per
+    credit note; ids and numbers in date order."""
     b = _b(ctx)
     end = ctx.window_end
     items = []
@@ -276,6 +278,10 @@ def transactions(ctx):
 
 
 def _txn_ids(ctx) -> dict[tuple[str, int], int]:
+    return ctx.dataset(_transaction_ids)
+
+
+def _transaction_ids(ctx) -> dict[tuple[str, int], int]:
     return {(kind, id(doc)): tid for tid, _n, _w, kind, doc in _transactions(ctx)}
 
 
