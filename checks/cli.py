@@ -13,7 +13,6 @@ nothing is ever written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -48,8 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"FAILED: no check matches {args.select}; try --list", markup=False)
         return 2
     try:
-        target = T.resolve(args.url, ROOT, env=os.environ) if args.url or os.environ.get(T.ENV_VAR) \
-            else T.resolve(None, ROOT)
+        target = T.resolve(args.url, ROOT)
         if target.backend == "sqlite" and not Path(target.url.database or "").exists():
             raise SeedError(f"{target.shown} does not exist; seed it first (make seed) or pass --url")
         engine = T.create_engine(target)

@@ -10,7 +10,6 @@ from decimal import Decimal
 from generators.access import staff_with_job
 from generators.common import pick
 from generators.trade import TERM_DAYS, q2, supply, trade
-from terpseed.vocabulary import WORKFLOW_TRANSITIONS  # noqa: F401  (the board's rules, kept there)
 
 
 def qty_text(value: Decimal) -> str:

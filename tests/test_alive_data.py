@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from terpseed.scenarios import SCENARIOS
 from terpseed.schema import metadata
-from tests.test_trade_data import count, rows, scalar
+from tests.test_finance_data import FINANCE_TABLES
+from tests.test_trade_data import TRADE_TABLES, count, rows, scalar
 
 T = metadata.tables
 
@@ -170,10 +171,7 @@ def test_inbox_items_point_at_what_they_announce(seeded):
     assert unseen_with_dates == 0
 
 
-ALIVE_TABLES = sorted(set(metadata.tables) - {
-    t for module in ("test_trade_data", "test_finance_data") for t in
-    __import__(f"tests.{module}", fromlist=["x"]).__dict__.get(
-        "TRADE_TABLES" if module == "test_trade_data" else "FINANCE_TABLES")})
+ALIVE_TABLES = sorted(set(metadata.tables) - set(TRADE_TABLES) - set(FINANCE_TABLES))
 
 
 def test_records_stop_at_the_window_end_and_plans_soon_after(seeded):
