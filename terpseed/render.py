@@ -1,8 +1,8 @@
 """Render seed SQL: Jinja templates, values and names quoted by the dialect.
 
-Every value goes through the target dialect's own literal rendering
-(``SQLCompiler.render_literal_value`` with the column's type from the schema
-model), and every identifier through its ``IdentifierPreparer``; nothing is
+Every value goes through the target dialect's own literal rendering (the
+literal processor of the column's type from the schema model, as
+``SQLCompiler.render_literal_value`` applies it), and every identifier through its ``IdentifierPreparer``; nothing is
 spliced in with string formatting.  The dialect is built with the ``named``
 paramstyle, so ``%`` is never doubled, and the SQL is executed with no
 parameters online and printed as is offline: the same bytes either way.
@@ -45,7 +45,25 @@ def json_text(value: Any) -> str:
 
 
 
+def literal_function(compiler, type_: sa.types.TypeEngine) -> Callable[[Any], str]:
+    """The dialect's literal rendering of ``type_``, looked up once.
+
+    This is what ``SQLCompiler.render_literal_value`` does on every call (the
+    type's literal processor for the dialect; on MySQL, backslashes doubled
+    as the session's sql_mode expects), without the per-call lookups: seeding
+    renders millions of values.
+    """
+    dialect = compiler.dialect
+    process = type_.dialect_impl(dialect).literal_processor(dialect)
+    if process is None:  # pragma: no cover - every schema type has one
+        raise SeedError(f"the {dialect.name} dialect cannot render {type_} literals")
+    if getattr(dialect, "_backslash_escapes", False):
+        return lambda value: process(value).replace("\\", "\\\\")
+    return process
+
+
 def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any], str]:
+    """Checks a non-NULL value against the column and renders it."""
     col_type = column.type
     where = f"{table}.{column.name}"
 
@@ -56,10 +74,13 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
         )
 
     if isinstance(col_type, sa.Boolean):
+        known = {True: compiler.render_literal_value(True, col_type),
+                 False: compiler.render_literal_value(False, col_type)}
+
         def render(value):
             if not isinstance(value, bool):
                 bad(value, "a bool")
-            return compiler.render_literal_value(value, col_type)
+            return known[value]
     elif isinstance(col_type, sa.Integer):
         def render(value):
             if type(value) is not int:
@@ -68,6 +89,7 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
     elif isinstance(col_type, sa.Numeric):
         scale = col_type.scale or 0
         quantum = Decimal(1).scaleb(-scale)
+        literal = literal_function(compiler, col_type)
 
         def render(value):
             if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
@@ -75,51 +97,53 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             exact = Decimal(value).quantize(quantum)
             if exact != value:
                 bad(value, f"exact to {scale} decimal places")
-            return compiler.render_literal_value(exact, col_type)
+            return literal(exact)
     elif isinstance(col_type, sa.Enum):
-        allowed = frozenset(col_type.enums)
+        known = {value: compiler.render_literal_value(value, col_type) for value in col_type.enums}
 
         def render(value):
-            if value not in allowed:
+            try:
+                return known[value]
+            except (KeyError, TypeError):
                 bad(value, "one of " + ", ".join(col_type.enums))
-            return compiler.render_literal_value(value, col_type)
     elif isinstance(col_type, sa.JSON):
-        text_type = sa.Text()
+        literal = literal_function(compiler, sa.Text())
 
         def render(value):
-            return compiler.render_literal_value(json_text(value), text_type)
+            return literal(json_text(value))
     elif isinstance(col_type, (sa.DateTime, sa.TIMESTAMP)):
+        literal = literal_function(compiler, col_type)
+
         def render(value):
             if not isinstance(value, dt.datetime) or value.tzinfo is not None:
                 bad(value, "a naive datetime (UTC)")
-            return compiler.render_literal_value(value, col_type)
+            return literal(value)
     elif isinstance(col_type, sa.Date):
+        literal = literal_function(compiler, col_type)
+
         def render(value):
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                 bad(value, "a date")
-            return compiler.render_literal_value(value, col_type)
+            return literal(value)
     elif isinstance(col_type, sa.String):
         length = col_type.length
+        literal = literal_function(compiler, col_type)
 
         def render(value):
             if not isinstance(value, str):
                 bad(value, "a str")
             if length is not None and len(value) > length:
                 bad(value, f"at most {length} characters")
-            return compiler.render_literal_value(value, col_type)
+            return literal(value)
     else:  # pragma: no cover - the schema model has no other types
         raise SeedError(f"no literal renderer for {where} ({col_type})")
+    return render
 
-    nullable = column.nullable
 
-    def render_or_null(value):
-        if value is None:
-            if not nullable:
-                raise SeedError(f"seed value for {where} is NULL but the column is NOT NULL")
-            return "NULL"
-        return render(value)
-
-    return render_or_null
+def _null(table: str, column: sa.Column) -> str:
+    if not column.nullable:
+        raise SeedError(f"seed value for {table}.{column.name} is NULL but the column is NOT NULL")
+    return "NULL"
 
 
 class SqlRenderer:
@@ -133,6 +157,7 @@ class SqlRenderer:
         self._compiler = self.dialect.statement_compiler(self.dialect, None)
         self._preparer = self.dialect.identifier_preparer
         self._row_renderers: dict[tuple[str, tuple[str, ...]], Callable] = {}
+        self._column_renderers: dict[tuple[str, str], Callable] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             undefined=jinja2.StrictUndefined,
@@ -164,6 +189,20 @@ class SqlRenderer:
         except KeyError:
             raise SeedError(f"table {name!r} is not in the schema model") from None
 
+    def column_renderer(self, table: str, column: str) -> Callable[[Any], str]:
+        """Renders one column's values (NULL included), checked against the schema."""
+        key = (table, column)
+        render = self._column_renderers.get(key)
+        if render is None:
+            sa_column = self.table(table).c[column]
+            typed = _column_renderer(self._compiler, table, sa_column)
+
+            def render(value):
+                return typed(value) if value is not None else _null(table, sa_column)
+
+            self._column_renderers[key] = render
+        return render
+
     def row_renderer(self, table: str, columns: Sequence[str]) -> Callable[[dict], str]:
         key = (table, tuple(columns))
         renderer = self._row_renderers.get(key)
@@ -180,7 +219,7 @@ class SqlRenderer:
                 )
             if columns[0] != "id":
                 raise SeedError(f"template for {table} must list 'id' first")
-            fns = [_column_renderer(self._compiler, table, sa_table.c[c]) for c in columns]
+            typed = [(c, _column_renderer(self._compiler, table, sa_table.c[c])) for c in columns]
             expected = frozenset(columns)
 
             def renderer(row: dict) -> str:
@@ -191,7 +230,10 @@ class SqlRenderer:
                         f"generator row for {table} does not match its template:"
                         f" extra keys {extra}, missing keys {lacking}"
                     )
-                return "(" + ", ".join(fn(row[c]) for fn, c in zip(fns, columns)) + ")"
+                return "(" + ", ".join([
+                    fn(value) if (value := row[c]) is not None else _null(table, sa_table.c[c])
+                    for c, fn in typed
+                ]) + ")"
 
             self._row_renderers[key] = renderer
         return renderer
@@ -200,11 +242,7 @@ class SqlRenderer:
         """``column = CASE id WHEN ... THEN ... END`` for each column, for an UPDATE."""
         parts = []
         for column in columns:
-            key = (table, column)
-            render = self._row_renderers.get(key)
-            if render is None:
-                render = _column_renderer(self._compiler, table, self.table(table).c[column])
-                self._row_renderers[key] = render
+            render = self.column_renderer(table, column)
             whens = "\n        ".join(f"WHEN {row['id']} THEN {render(row[column])}" for row in rows)
             parts.append(f"{self.ident(column)} = CASE {self.ident('id')}\n        {whens}\n    END")
         return ",\n    ".join(parts)
