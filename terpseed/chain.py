@@ -15,6 +15,7 @@ from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
 from terpseed import approval
+from terpseed.progress import progress_for
 from terpseed.preflight import require_no_clashes, require_schema
 from terpseed.render import SqlRenderer
 from terpseed.runtime import RUN_KEY, SeedRun
@@ -114,6 +115,7 @@ def run_seed_chain(context) -> None:
         params=params,
         renderer=SqlRenderer(dialect),
         world=World(params, seed_steps(context.script)),
+        progress=progress_for(params.quiet, context.is_offline_mode()),
     )
     context.config.attributes[RUN_KEY] = run
     common = dict(

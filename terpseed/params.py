@@ -36,6 +36,7 @@ SEED_OPTIONS = {
     "dry_run": "true: print what the run would do (revisions, tables, rows) and write nothing",
     "confirm": "the database name, required to write to a production target (-x env=production)",
     "edited": "what a downgrade does with seeded rows a user edited: stop (default), keep or delete",
+    "quiet": "true: no progress on stderr (default false: bars on a terminal, a line per revision elsewhere)",
 }
 ENVS = ("development", "production")
 
@@ -53,6 +54,7 @@ class SeedParams:
     dry_run: bool = False
     confirm: str | None = None
     edited: str = "stop"
+    quiet: bool = False
 
     def describe(self) -> str:
         return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
@@ -121,7 +123,8 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
     if edited not in ("stop", "keep", "delete"):
         raise SeedError(f"-x edited={edited!r} is not valid; valid: stop, keep, delete")
     return SeedParams(SCENARIOS[name], seed, scale, approved, env, _flag(x_args, "check"), preflight,
-                      lock_timeout, _flag(x_args, "dry_run"), x_args.get("confirm"), edited)
+                      lock_timeout, _flag(x_args, "dry_run"), x_args.get("confirm"), edited,
+                      _flag(x_args, "quiet"))
 
 
 def _flag(x_args: dict[str, str], name: str) -> bool:

@@ -37,14 +37,18 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
                    chunk: int = 500) -> list[str]:
     """Rows already in the database that hold a unique value the seeds would write.
 
-    Rows with the seed's own ids (a re-run) are not clashes.
+    Rows with the seed's own ids (a re-run) are not clashes, and an empty
+    table has none: its rows are not even generated for the look.
     """
     problems = []
     for name in tables:
         table = metadata.tables[name]
+        keys = unique_keys(table)
+        if not keys or connection.execute(sa.select(table.c.id).limit(1)).first() is None:
+            continue
         rows = world.rows(name)
         ours = {row["id"] for row in rows}
-        for columns in unique_keys(table):
+        for columns in keys:
             values = sorted({tuple(row[c] for c in columns) for row in rows
                              if all(row[c] is not None for c in columns)}, key=repr)
             found = []
@@ -58,6 +62,8 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
                 sample = ", ".join(repr(r[1] if len(r) == 2 else tuple(r[1:])) for r in found[:3])
                 problems.append(f"{name}.{'+'.join(columns)}: {len(found)} existing row(s)"
                                 f" hold values the seed writes (e.g. {sample})")
+        del rows
+        world.release()
     return problems
 
 

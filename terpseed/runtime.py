@@ -5,100 +5,126 @@ multi-row INSERT, in step order (parents before children).  Re-applying an
 INSERT is a no-op for the rows it wrote (see ``templates/_macros.sql.j2``).
 Downgrade deletes exactly the ids the steps wrote, children first.
 
-A revision's statements are rendered as a whole first: their SHA-256 is what
-``make approve`` records and what ``-x approved=true`` checks, and offline
-(``--sql``) output opens each revision with a comment header that carries it.
-Online, each statement is executed as is, with no parameters; offline the very
-same text is printed.  Nothing here reads the database, so offline mode needs
-no connection.
+Online, the statements stream: a table's rows are generated, rendered a chunk
+at a time and handed to a writer thread that executes them while the next
+chunk is rendered, so the database and Python work at once and no more than
+a few statements are held in memory.  Each statement is executed as is, with
+no parameters.  Offline (``--sql``) the very same text is printed, each
+revision opened by a comment header with the SHA-256 of its statements: what
+``make approve`` records and what ``-x approved=true`` checks (by rendering
+the revision once before anything is written).  Nothing here reads the
+database, so offline mode needs no connection.
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 from alembic import context, op
 
 from terpseed import relations
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
+from terpseed.progress import SilentProgress
 from terpseed.render import SqlRenderer, id_ranges
 from terpseed.world import Step, Update, World, chunked, update_key
 
 ROWS_PER_INSERT = 500
 RANGES_PER_DELETE = 500
+PIPELINE_DEPTH = 4  # rendered statements waiting for the writer thread
 RUN_KEY = "terpseed.run"
 
 __all__ = ["Step", "Update", "upgrade_steps", "downgrade_steps", "render_revision"]
 
 
-@dataclass
-class RenderedRevision:
-    revision: str
-    direction: str  # "upgrade" or "downgrade"
-    statements: list[str] = field(default_factory=list)
-    tables: list[tuple[str, int]] = field(default_factory=list)
+class Chunk(NamedTuple):
+    """One statement and the rows it writes (inserts, updates or deletes)."""
 
-    @property
-    def body(self) -> str:
-        """The statements exactly as they are printed offline."""
-        return "".join(statement + ";\n\n" for statement in self.statements)
+    sql: str
+    table: str
+    rows: int
+
+
+class RenderedRevision:
+    """A revision's statements, rendered lazily, in order, as often as asked."""
+
+    def __init__(self, run: "SeedRun", revision: str, steps: Sequence[Step | Update], direction: str):
+        self.run = run
+        self.revision = revision
+        self.direction = direction
+        self.steps = list(steps) if direction == "upgrade" else list(reversed(steps))
+        self.counts: dict[str, int] = {}  # rows per table, filled as chunks() runs
+
+    def chunks(self, progress: SilentProgress | None = None) -> Iterator[Chunk]:
+        progress = progress or SilentProgress()
+        for step in self.steps:
+            if isinstance(step, Update):
+                yield from self._update(step, progress)
+            elif self.direction == "upgrade":
+                yield from self._insert(step, progress)
+            else:
+                yield from self._delete(step, progress)
+            self.run.world.release()
+
+    def _insert(self, step: Step, progress: SilentProgress) -> Iterator[Chunk]:
+        rows = self.run.world.rows(step.table)
+        self.counts[step.table] = len(rows)
+        progress.start_table(step.table, len(rows))
+        for chunk in chunked(rows, ROWS_PER_INSERT):
+            yield Chunk(self.run.renderer.render(step.template_name, rows=chunk), step.table, len(chunk))
+
+    def _delete(self, step: Step, progress: SilentProgress) -> Iterator[Chunk]:
+        kept = set(self.run.keep.get(step.table, ()))
+        rows = [row for row in self.run.world.rows(step.table) if row["id"] not in kept]
+        self.counts[step.table] = len(rows)
+        progress.start_table(step.table, len(rows))
+        for level in _deletion_levels(step.table, rows):
+            ranges = id_ranges(level)
+            for start in range(0, len(ranges), RANGES_PER_DELETE):
+                part = ranges[start:start + RANGES_PER_DELETE]
+                yield Chunk(self.run.renderer.render("_delete.sql.j2", table=step.table, ranges=part),
+                            step.table, sum(hi - lo + 1 for lo, hi in part))
+
+    def _update(self, update: Update, progress: SilentProgress) -> Iterator[Chunk]:
+        key = update_key(self.revision, update)
+        rows = self.run.world.update_rows(key)
+        if self.direction == "downgrade":
+            rows = self.run.world.previous_values(key, update, rows)
+        self.counts[update.key] = len(rows)
+        progress.start_table(update.key, len(rows))
+        for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
+            yield Chunk(self.run.renderer.render(
+                "_update.sql.j2", table=update.table,
+                assignments=self.run.renderer.case_assignments(update.table, update.columns, chunk),
+                ranges=id_ranges(row["id"] for row in chunk)), update.key, len(chunk))
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+        """Of the statements exactly as they are printed offline (each followed by ";\n\n")."""
+        digest = hashlib.sha256()
+        for chunk in self.chunks():
+            digest.update(chunk.sql.encode("utf-8"))
+            digest.update(b";\n\n")
+        return digest.hexdigest()
 
-    def header(self, message: str, params: SeedParams, dialect: str) -> str:
+    def header(self, message: str, params: SeedParams, dialect: str, sha256: str) -> str:
         verb = "writes" if self.direction == "upgrade" else "deletes"
-        tables = ", ".join(f"{name} {count}" for name, count in self.tables)
+        tables = ", ".join(f"{name} {count}" for name, count in self.counts.items())
         return "\n".join([
             f"-- {self.direction} {self.revision}: {message}",
             f"-- {params.describe()} dialect={dialect}",
             f"-- {verb} rows: {tables}",
-            f"-- sha256 of the statements below: {self.sha256}",
+            f"-- sha256 of the statements below: {sha256}",
         ])
-
-
-def _render_update(run: "SeedRun", revision: str, update: Update,
-                   direction: str) -> tuple[list[str], int]:
-    key = update_key(revision, update)
-    rows = run.world.update_rows(key)
-    if direction == "downgrade":
-        rows = run.world.previous_values(key, update, rows)
-    statements = []
-    for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
-        statements.append(run.renderer.render(
-            "_update.sql.j2", table=update.table,
-            assignments=run.renderer.case_assignments(update.table, update.columns, chunk),
-            ranges=id_ranges(row["id"] for row in chunk)))
-    return statements, len(rows)
 
 
 def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update],
                     direction: str) -> RenderedRevision:
-    rendered = RenderedRevision(revision, direction)
-    for step in (steps if direction == "upgrade" else list(reversed(steps))):
-        if isinstance(step, Update):
-            statements, count = _render_update(run, revision, step, direction)
-            rendered.tables.append((step.key, count))
-            rendered.statements += statements
-            continue
-        rows = run.world.rows(step.table)
-        rendered.tables.append((step.table, len(rows)))
-        if direction == "upgrade":
-            for chunk in chunked(rows, ROWS_PER_INSERT):
-                rendered.statements.append(run.renderer.render(step.template_name, rows=chunk))
-        else:
-            kept = set(run.keep.get(step.table, ()))
-            rows = [row for row in rows if row["id"] not in kept]
-            for level in _deletion_levels(step.table, rows):
-                ranges = id_ranges(level)
-                for start in range(0, len(ranges), RANGES_PER_DELETE):
-                    rendered.statements.append(run.renderer.render(
-                        "_delete.sql.j2", table=step.table, ranges=ranges[start:start + RANGES_PER_DELETE]))
-    return rendered
+    return RenderedRevision(run, revision, steps, direction)
 
 
 def _deletion_levels(table: str, rows: list[dict]) -> list[list[int]]:
@@ -127,19 +153,60 @@ class SeedRun:
     renderer: SqlRenderer
     world: World
     keep: dict[str, list[int]] = field(default_factory=dict)  # edited rows a downgrade leaves
+    progress: SilentProgress = field(default_factory=SilentProgress)
 
     def apply(self, rendered: RenderedRevision, message: str) -> None:
         """Execute the statements online, or print them offline: the same text."""
         migration = op.get_context()
-        if migration.as_sql:
-            migration.impl.static_output(
-                rendered.header(message, self.params, self.renderer.dialect_name))
-            for statement in rendered.statements:
-                migration.impl.static_output(statement + ";")
-            return
-        for statement in rendered.statements:
-            migration.connection.exec_driver_sql(
-                statement, execution_options={"no_parameters": True})
+        self.progress.start_revision(rendered.direction, rendered.revision)
+        failed = True
+        try:
+            if migration.as_sql:
+                chunks = list(rendered.chunks(self.progress))
+                digest = hashlib.sha256()
+                for chunk in chunks:
+                    digest.update(chunk.sql.encode("utf-8") + b";\n\n")
+                migration.impl.static_output(rendered.header(
+                    message, self.params, self.renderer.dialect_name, digest.hexdigest()))
+                for chunk in chunks:
+                    migration.impl.static_output(chunk.sql + ";")
+                    self.progress.advance(chunk.table, chunk.rows)
+            else:
+                execute(migration.connection, rendered.chunks(self.progress), self.progress)
+            failed = False
+        finally:
+            self.progress.end_revision(failed)
+
+
+def execute(connection, chunks: Iterator[Chunk], progress: SilentProgress) -> None:
+    """Execute the chunks in order on a writer thread while the main thread
+    renders the next ones.  The writer is the only user of the connection
+    until it is joined; an error on either side stops both and is raised."""
+    pending: queue.Queue = queue.Queue(maxsize=PIPELINE_DEPTH)
+    failure: list[BaseException] = []
+
+    def write() -> None:
+        while (chunk := pending.get()) is not None:
+            if failure:
+                continue  # drain what was queued before the error was seen
+            try:
+                connection.exec_driver_sql(chunk.sql, execution_options={"no_parameters": True})
+                progress.advance(chunk.table, chunk.rows)
+            except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
+                failure.append(error)
+
+    writer = threading.Thread(target=write, name="terpseed-writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failure:
+                break
+            pending.put(chunk)
+    finally:
+        pending.put(None)
+        writer.join()
+    if failure:
+        raise failure[0]
 
 
 def current_run() -> SeedRun:

@@ -12,6 +12,7 @@ process that applies one revision or all of them, online or offline.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -26,6 +27,14 @@ from terpseed.params import SeedParams
 # exactly the rows it wrote.
 SEED_ID_BASE = 1_000_000_000
 SEED_ID_LIMIT = 2_147_483_647  # INT's maximum: every TERP primary key is an INT
+
+# Generated rows are kept for whoever asks next (a later table's generator,
+# the preflight, the downgrade guard) while there are at most this many; above
+# it, ``release`` lets the rows of every table go once a step is done with
+# them, and a later ask generates them again: the same rows, since every
+# table's stream is seeded from (seed, revision, table) alone.  The full
+# scenario (about 180,000 rows) stays under it; -x scale=10 streams.
+ROW_BUDGET = 400_000
 
 Generator = Callable[["GenContext"], Iterable[dict]]
 
@@ -68,7 +77,7 @@ class Update:
     def filled(self) -> tuple[str, ...]:
         return (self.column,) if isinstance(self.column, str) else tuple(self.column)
 
-    @property
+    @functools.cached_property
     def columns(self) -> list[str]:
         """The filled columns, then the table's auto-updated timestamp columns."""
         from terpseed.schema import metadata
@@ -136,8 +145,10 @@ class GenContext:
 
 
 class World:
-    def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step | Update]]):
+    def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step | Update]],
+                 row_budget: int = ROW_BUDGET):
         self.params = params
+        self.row_budget = row_budget
         self.steps: dict[str, tuple[str, Step]] = {}
         self.updates: dict[str, tuple[str, Update]] = {}
         self._datasets: dict[str, object] = {}
@@ -176,6 +187,16 @@ class World:
         _check_ids(table, rows)
         self._rows[table] = rows
         return rows
+
+    def held_rows(self) -> int:
+        return sum(map(len, self._rows.values())) + sum(map(len, self._update_rows.values()))
+
+    def release(self) -> None:
+        """A step is done with the rows it asked for: above the row budget,
+        forget every table's rows (the datasets stay)."""
+        if self.held_rows() > self.row_budget:
+            self._rows.clear()
+            self._update_rows.clear()
 
     def dataset(self, builder) -> object:
         name = f"{builder.__module__}.{builder.__qualname__}"

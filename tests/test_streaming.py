@@ -1,0 +1,106 @@
+"""Seeding streams: rows are let go above the row budget and generated again
+when asked (the same rows), statements go to the database through a writer
+thread, and progress shows on stderr unless -x quiet=true."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+import generators.inventory
+from terpseed.chain import seed_steps
+from terpseed.errors import SeedError
+from terpseed.params import parse_seed_params
+from terpseed.progress import LiveProgress, PlainProgress, SilentProgress, progress_for
+from terpseed.render import SqlRenderer
+from terpseed.runtime import SeedRun, render_revision
+from terpseed.world import World
+from tests.support import ROOT, alembic_subprocess, build_schema, counts, run_alembic
+
+
+def _revision_hashes(scenario: str, row_budget: int | None) -> tuple[dict, World]:
+    script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
+    params = parse_seed_params({"scenario": scenario})
+    world = World(params, seed_steps(script)) if row_budget is None \
+        else World(params, seed_steps(script), row_budget=row_budget)
+    run = SeedRun(params=params, renderer=SqlRenderer("mysql"), world=world)
+    revisions = [(sc.revision, list(sc.module.STEPS)) for sc in reversed(list(script.walk_revisions()))]
+    hashes = {(revision, direction): render_revision(run, revision, steps, direction).sha256
+              for direction in ("upgrade", "downgrade") for revision, steps in revisions}
+    return hashes, world
+
+
+@pytest.mark.parametrize("scenario", ["light", "edgeCases"])
+def test_rows_let_go_and_generated_again_render_the_same_sql(scenario):
+    """With a budget of 0 every table's rows are forgotten after each step and
+    generated again whenever a later step asks: the SQL must not change."""
+    kept, kept_world = _revision_hashes(scenario, None)
+    streamed, streamed_world = _revision_hashes(scenario, 0)
+    assert streamed == kept
+    assert kept_world.held_rows() > 0          # under the budget nothing was let go
+    assert streamed_world.held_rows() == 0     # with budget 0 everything was
+
+
+def test_quiet_silences_progress_and_plain_lines_name_each_revision(tmp_path):
+    url = f"sqlite:///{tmp_path / 'terp.sqlite'}"
+    build_schema(url, "chain")
+    loud = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "upgrade", "0003_books")
+    assert loud.returncode == 0, loud.stderr
+    lines = loud.stderr.decode().splitlines()
+    assert [line.split(" done:")[0] for line in lines] == [
+        "upgrade 0001_access", "upgrade 0002_reference", "upgrade 0003_books"]
+    written = counts(url)
+    books = sum(written[t] for t in ("accounts", "fiscalPeriods", "expenseCategories"))
+    assert f"done: wrote {books:,} rows in 3 tables" in lines[2]
+    quiet = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "-x", "quiet=true",
+                               "downgrade", "base")
+    assert quiet.returncode == 0 and quiet.stderr == b""
+    offline = alembic_subprocess("-x", "scenario=light", "upgrade", "head", "--sql")
+    offline_quiet = alembic_subprocess("-x", "scenario=light", "-x", "quiet=true", "upgrade", "head", "--sql")
+    assert offline.stdout == offline_quiet.stdout   # progress never reaches the SQL
+    assert offline_quiet.stderr == b"" and b"upgrade 0011_crm done: rendered" in offline.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_kinds_and_the_terminal_display():
+    assert type(progress_for(True, False, _Terminal())) is SilentProgress
+    assert type(progress_for(False, False, io.StringIO())) is PlainProgress
+    screen = _Terminal()
+    live = progress_for(False, False, screen)
+    assert type(live) is LiveProgress
+    live.start_revision("upgrade", "0007_inventory_and_sales")
+    live.start_table("orders", 1000)
+    live.advance("orders", 400)
+    live.advance("orders", 600)
+    live.end_revision()
+    shown = screen.getvalue()
+    assert "0007_inventory_and_sales orders" in shown                     # the table's bar
+    assert "upgrade 0007_inventory_and_sales done: wrote 1,000 rows in 1 tables" in shown
+
+
+def test_a_failure_while_the_writer_runs_rolls_the_revision_back(sqlite_url, monkeypatch):
+    """A generator error in a revision's later table, raised while earlier
+    statements of the revision are being written: the revision rolls back as
+    a whole, the writer thread ends, and the error is the one FAILED line."""
+    build_schema(sqlite_url, "chain")
+    assert run_alembic("-x", f"url={sqlite_url}", "-x", "scenario=light", "upgrade", "0006_procurement")[0] == 0
+    before = counts(sqlite_url)
+    threads = threading.active_count()
+
+    def broken(ctx):
+        raise SeedError("a generator broke half way")
+
+    # the revision module is loaded afresh by the run and picks up the patch
+    monkeypatch.setattr(generators.inventory, "inventoryMovements", broken)
+    code, out, err = run_alembic("-x", f"url={sqlite_url}", "-x", "scenario=light", "upgrade", "head")
+    assert code != 0 and "a generator broke half way" in out + err
+    assert counts(sqlite_url) == before        # nothing of 0007 stayed
+    assert threading.active_count() == threads
