@@ -1,6 +1,6 @@
 """``make bench``: how long seeding takes, against the baselines, in one run.
 
-    python bench/run.py [--scenario full] [--repeat 3] [--per-row] [--scale 1]
+    python bench/run.py [--scenario full] [--repeat 3] [--per-row] [--scale 1[,10]]
 
 Against a scratch MariaDB database created from the shared DDL (TEST_MYSQL_URL,
 default root@127.0.0.1), each operation runs --repeat times; the report gives
@@ -8,11 +8,15 @@ medians, rows per second, peak memory (``/usr/bin/time -v``) and ratios
 against two baselines measured in the same run, on the very same rows:
 
 * ``load_data``: LOAD DATA LOCAL INFILE of every table (foreign key checks off);
+* ``replay``: the statements of the rendered plan (``--sql``) sent as they
+  are through pymysql, with nothing to generate or render: what the server
+  alone needs for this SQL, the floor of any SQL-first seeding;
 * ``per_row``: one INSERT per row through SQLAlchemy Core (--per-row; slow).
 
 The operations: the offline render of the whole plan (``--sql``), ``upgrade
 head``, the integrity checks, ``downgrade base``.  Results go to
-build/bench/<scenario>-x<scale>.json so runs can be compared.
+build/bench/<scenario>-x<scale>.json so runs can be compared.  With several
+scales (``--scale 1,10``) it also prints how time and peak memory grow.
 """
 
 from __future__ import annotations
@@ -39,12 +43,14 @@ import sqlalchemy as sa  # noqa: E402
 SERVER = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """(seconds, peak resident KiB) of a command, via /usr/bin/time -v."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+def timed(cmd: list[str], stdout: Path | None = None) -> tuple[float, int]:
+    """(seconds, peak resident KiB) of a command, via /usr/bin/time -v; its
+    output goes to ``stdout`` (a file) or nowhere."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report, \
+            open(stdout or os.devnull, "w", encoding="utf-8") as out:
         started = time.perf_counter()
         result = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *cmd], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                stdout=out, stderr=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
@@ -141,6 +147,29 @@ def load_data(url: str, tables: dict[str, list[dict]], folder: Path) -> float:
     return seconds
 
 
+def replay(url: str, sql_file: Path) -> float:
+    """Seconds to execute the statements of a ``--sql`` file through pymysql
+    (one transaction per revision, as the upgrade does)."""
+    statements = []
+    for text in sql_file.read_text(encoding="utf-8").split(";\n\n"):
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()
+        if body.rstrip(";"):
+            statements.append(body.rstrip(";"))
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    raw = {"no_parameters": True}
+    with engine.connect() as conn:
+        started = time.perf_counter()
+        for statement in statements:
+            if statement in ("BEGIN", "COMMIT"):
+                conn.commit()
+            else:
+                conn.exec_driver_sql(statement, execution_options=raw)
+        conn.commit()
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    return seconds
+
+
 def per_row(url: str, tables: dict[str, list[dict]]) -> float:
     """Seconds to insert every row with its own INSERT through SQLAlchemy Core."""
     from terpseed.schema import metadata
@@ -159,35 +188,31 @@ def per_row(url: str, tables: dict[str, list[dict]]) -> float:
     return seconds
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", default="full")
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--per-row", action="store_true", help="also time the per-row INSERT baseline")
-    args = parser.parse_args(argv)
+def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
     py = sys.executable
-    x = ["-x", f"scenario={args.scenario}", "-x", f"scale={args.scale:g}"]
+    x = ["-x", f"scenario={scenario}", "-x", f"scale={scale:g}", "-x", "quiet=true"]
     alembic = [py, "-m", "alembic", "-c", str(ROOT / "seed.ini"), *x]
     dbs = Databases()
     runs: dict[str, list[tuple[float, int]]] = {k: [] for k in ("render", "upgrade", "checks", "downgrade")}
-    baselines: dict[str, list[float]] = {"load_data": [], "per_row": []}
+    baselines: dict[str, list[float]] = {"load_data": [], "replay": [], "per_row": []}
     try:
-        tables = final_rows(args.scenario, args.scale)
+        tables = final_rows(scenario, scale)
         total = sum(len(rows) for rows in tables.values())
-        for _ in range(args.repeat):
-            runs["render"].append(timed([*alembic, "upgrade", "head", "--sql"]))
-            url = dbs.fresh()
-            runs["upgrade"].append(timed([*alembic, "-x", f"url={url}", "upgrade", "head"]))
-            runs["checks"].append(timed([py, "-m", "checks", "--url", url, "--format", "json"]))
-            runs["downgrade"].append(timed([*alembic, "-x", f"url={url}", "downgrade", "base"]))
-            with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder:
+            sql_file = Path(folder) / "plan.sql"
+            for _ in range(repeat):
+                runs["render"].append(timed([*alembic, "upgrade", "head", "--sql"], sql_file))
+                url = dbs.fresh()
+                runs["upgrade"].append(timed([*alembic, "-x", f"url={url}", "upgrade", "head"]))
+                runs["checks"].append(timed([py, "-m", "checks", "--url", url, "--format", "json"]))
+                runs["downgrade"].append(timed([*alembic, "-x", f"url={url}", "downgrade", "base"]))
                 baselines["load_data"].append(load_data(dbs.fresh(), tables, Path(folder)))
-            if args.per_row:
-                baselines["per_row"].append(per_row(dbs.fresh(), tables))
+                baselines["replay"].append(replay(dbs.fresh(), sql_file))
+                if with_per_row:
+                    baselines["per_row"].append(per_row(dbs.fresh(), tables))
     finally:
         dbs.drop()
-    result = {"scenario": args.scenario, "scale": args.scale, "repeat": args.repeat, "rows": total,
+    result = {"scenario": scenario, "scale": scale, "repeat": repeat, "rows": total,
               "operations": {}, "baselines": {}}
     for name, samples in runs.items():
         seconds = statistics.median(s for s, _ in samples)
@@ -199,16 +224,47 @@ def main(argv: list[str] | None = None) -> int:
             result["baselines"][name] = {"median_s": round(seconds, 3), "rows_per_s": round(total / seconds)}
             result["operations"]["upgrade"][f"x_{name}"] = round(
                 result["operations"]["upgrade"]["median_s"] / seconds, 2)
-    out = ROOT / "build" / "bench" / f"{args.scenario}-x{args.scale:g}.json"
+    out = ROOT / "build" / "bench" / f"{scenario}-x{scale:g}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"{args.scenario} x{args.scale:g}: {total:,} rows, median of {args.repeat}")
+    print(f"{scenario} x{scale:g}: {total:,} rows, median of {repeat}")
     for name, op in result["operations"].items():
         ratios = "  ".join(f"{k[2:]}={v}x" for k, v in op.items() if k.startswith("x_"))
         print(f"  {name:10} {op['median_s']:8.2f} s  {op['rows_per_s']:>9,} rows/s  peak {op['peak_mib']:7.1f} MiB  {ratios}")
     for name, b in result["baselines"].items():
         print(f"  {name:10} {b['median_s']:8.2f} s  {b['rows_per_s']:>9,} rows/s  (baseline)")
-    print(f"wrote {out.relative_to(ROOT)}")
+    print(f"wrote {out.relative_to(ROOT)}", flush=True)
+    return result
+
+
+def scales(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or not all(0 < v <= 100 for v in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: give scales from 0 to 100, comma-separated (1,10)")
+    return values
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="full")
+    parser.add_argument("--scale", type=scales, default=[1.0],
+                        help="one scale, or several to compare (1,10)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--per-row", action="store_true", help="also time the per-row INSERT baseline")
+    args = parser.parse_args(argv)
+    results = [bench(args.scenario, scale, args.repeat, args.per_row) for scale in args.scale]
+    base = results[0]
+    for other in results[1:]:
+        factor = other["scale"] / base["scale"]
+        print(f"x{other['scale']:g} against x{base['scale']:g} ({factor:g} times the volumes,"
+              f" {other['rows'] / base['rows']:.2f} times the rows):")
+        for name, op in other["operations"].items():
+            ratio = op["median_s"] / base["operations"][name]["median_s"]
+            print(f"  {name:10} time x{ratio:.2f}  peak {op['peak_mib']:.0f} MiB"
+                  f" (x{op['peak_mib'] / base['operations'][name]['peak_mib']:.2f})")
     return 0
 
 
