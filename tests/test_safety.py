@@ -253,3 +253,47 @@ def test_seeded_rows_users_edited_are_reported_then_kept_or_deleted(tmp_path):
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")   # the kept row is adopted
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "edited=delete", "downgrade", "base")
     assert snapshot(url)["vendors"] == []
+
+
+@pytest.mark.mariadb
+def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(mariadb_server):
+    """On MySQL the guard reads back only rows whose server-side fingerprint
+    differs: none on an untouched seed, each edited row otherwise (text that
+    moves between columns, money, a timestamp, JSON, a NULL)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from terpseed.chain import seed_steps
+    from terpseed.guard import edited_rows, expected_rows, fingerprint_suspects
+    from terpseed.params import parse_seed_params
+    from terpseed.world import Step, World
+
+    url = mariadb_server.create("fingerprint")
+    build_schema(url, "ddl")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    steps = seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
+    world = World(parse_seed_params({"scenario": "light"}), steps)
+    tables = [step.table for _rev, step in steps if isinstance(step, Step)]
+    applied = {rev for rev, _step in steps}
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET time_zone = '+00:00'")
+        suspects = {t: fingerprint_suspects(conn, metadata.tables[t], expected_rows(world, t, applied))
+                    for t in tables}
+        assert {t: ids for t, ids in suspects.items() if ids} == {}
+    c = metadata.tables["clients"]
+    with engine.begin() as conn:
+        ids = [r[0] for r in conn.execute(sa.select(c.c.id).order_by(c.c.id).limit(5))]
+        first = conn.execute(sa.select(c.c.name, c.c.email).where(c.c.id == ids[0])).one()
+        conn.execute(c.update().where(c.c.id == ids[0])      # text moved from one column to the next
+                     .values(name=first.name[:-1], email=first.name[-1:] + (first.email or "")))
+        conn.execute(c.update().where(c.c.id == ids[1]).values(total_spent=c.c.total_spent + 1))
+        conn.execute(c.update().where(c.c.id == ids[2]).values(created_at=c.c.created_at + sa.text("INTERVAL 1 SECOND")))
+        conn.execute(c.update().where(c.c.id == ids[3]).values(tags=["moved"]))
+        phone = conn.execute(sa.select(c.c.phone).where(c.c.id == ids[4])).scalar()
+        conn.execute(c.update().where(c.c.id == ids[4]).values(phone=None if phone else "555-0100"))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET time_zone = '+00:00'")
+        found = edited_rows(conn, world, tables, applied)
+    engine.dispose()
+    assert found == {"clients": sorted(ids)}
