@@ -30,7 +30,8 @@ SAMPLE = 5
 
 
 def _in_runs(column, ranges) -> sa.ColumnElement:
-    return sa.or_(*(column.between(lo, hi) for lo, hi in ranges))
+    """``column`` in one of the (low, high) runs; false when there are none."""
+    return sa.or_(sa.false(), *(column.between(lo, hi) for lo, hi in ranges))
 
 
 def user_dependents(connection: sa.Connection, world: World, deleting: list[str],

@@ -160,6 +160,7 @@ class SqlRenderer:
         self._column_renderers: dict[tuple[str, str], Callable] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
+            auto_reload=False,  # templates do not change during a run: no stat() per render
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
