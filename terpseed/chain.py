@@ -181,6 +181,7 @@ def plan(run: SeedRun, pending: list, shown_url: str) -> str:
                 key = update_key(s.revision.revision, step)
                 what = "fill" if s.is_upgrade else "restore"
                 lines.append(f"    {what} {step.key} on {len(run.world.update_rows(key)):,} rows")
+            run.world.release()
     return "\n".join(lines)
 
 
