@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from generators.access import staff
-from generators.common import at, pick, setup_day, slug, weighted
+from generators.common import at, pick, setup_day, slug, weight_total, weighted
 from generators.finance import books
 from generators.parties import is_whale
 from generators.sales_extras import _add_months, _between, _js_weekday, _rep_of
@@ -431,10 +431,11 @@ def _client_meetings(ctx, crew: Crew) -> list[Event]:
     horizon = _horizon(ctx)
     rep_of = _rep_of(ctx)
     clients = [(c, 3.0 if is_whale(c) else 1.0) for c in ctx.rows("clients") if c["is_buyer"]]
+    clients_total = weight_total(clients)
     span = (horizon.date() - ctx.window_start).days + 1
     events = []
     for _ in range(ctx.scaled(MEETINGS_PER_MONTH * span / 30.4)):
-        client = weighted(rng, clients)
+        client = weighted(rng, clients, clients_total)
         topic, minutes, _w, extra = weighted(rng, [(t, t[2]) for t in MEETING_TOPICS])
         start = _slot(rng, at(ctx.window_start, 0), horizon)
         rep = rep_of[client["id"]]

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Sequence, TypeVar
+from typing import Generic, Iterable, Sequence, TypeVar
 
 T = TypeVar("T")
 CENT = Decimal("0.01")
@@ -43,11 +43,38 @@ def pick(rng: random.Random, items: Sequence[T]) -> T:
     return items[rng.randrange(len(items))]
 
 
-def weighted(rng: random.Random, choices: Sequence[tuple[T, float]]) -> T:
-    total = sum(w for _, w in choices)
+def weight_total(choices: Sequence[tuple[T, float]]) -> float:
+    return sum(w for _, w in choices)
+
+
+def weighted(rng: random.Random, choices: Sequence[tuple[T, float]], total: float | None = None) -> T:
+    """One of ``choices`` by weight.  ``total``: their ``weight_total``, worked out once
+    by a caller drawing from the same long list many times."""
+    if total is None:
+        total = weight_total(choices)
     x = rng.random() * total
     for item, weight in choices:
         x -= weight
         if x < 0:
             return item
     return choices[-1][0]
+
+
+class ByDay(Generic[T]):
+    """Items indexed by the days they span, to find those alive at a moment without
+    scanning them all.  ``spans`` gives each item with its first and last day (last
+    None: no end); ``around(day)`` is every item whose span takes in ``day``, in the
+    order of ``spans``: a superset of those alive at a moment that day, which the
+    caller filters exactly.  The lists it returns are its own: do not change them."""
+
+    def __init__(self, spans: Iterable[tuple[T, dt.date, dt.date | None]]):
+        spans = [(item, first, last) for item, first, last in spans if last is None or first <= last]
+        self._horizon = max((d for _i, first, last in spans for d in (first, last) if d), default=dt.date.min)
+        self._endless = [item for item, _first, last in spans if last is None]  # after the horizon
+        self._days: dict[dt.date, list[T]] = {}
+        for item, first, last in spans:
+            for k in range(((last or self._horizon) - first).days + 1):
+                self._days.setdefault(first + dt.timedelta(days=k), []).append(item)
+
+    def around(self, day: dt.date) -> list[T]:
+        return self._endless if day > self._horizon else self._days.get(day, [])

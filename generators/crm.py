@@ -20,12 +20,13 @@ are shared by several tables:
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from generators.access import staff_with_job
-from generators.common import at, business_moment, pick, slug, weighted
+from generators.common import ByDay, at, business_moment, pick, slug, weight_total, weighted
 from generators.finance import books
 from generators.parties import is_whale
 from generators.sales_extras import (_between, _buyers, _end, _qty_text, _rep_of, _sales, stock)
@@ -331,16 +332,23 @@ def needs(ctx) -> list[Need]:
     used: set[int] = set()
     found = _needs_from_sales(ctx, rng, orders, strains, round(total * FULFILLED_SHARE), used)
     rep_of, flower = _rep_of(ctx), [p for p in ctx.dataset(catalog) if p.tier]
+    clients = [(c, 3.0 if is_whale(c) else 1.0) for c in _buyers(ctx)]
+    clients_total = weight_total(clients)
     for _ in range(total - len(found)):
-        need = _random_need(ctx, rng, strains, sales, rep_of, flower)
+        need = _random_need(ctx, rng, strains, sales, rep_of, flower, clients, clients_total)
         _settle(ctx, rng, need, sales.get(need.client["id"], []), used, strains)
         found.append(need)
     found.sort(key=lambda n: (n.created, n.client["id"]))
-    stk, offers = ctx.dataset(stock), ctx.rows("vendor_supply")
+    stk, kinds = ctx.dataset(stock), {sid: _strain_type(s) for sid, s in strains.items()}
+    facts_of = {b.id: (b.product.strain_name, kinds[b.product.strain_id], b.product.tier, b.grade,
+                       list_price(b)) for b in stk.batches if b.product.tier is not None}
+    offers = ByDay((o, o["created_at"].date(), _offer_closes(o))
+                   for o in ctx.rows("vendor_supply") if o["subcategory"] is not None)
     for n, need in enumerate(found, start=1):
         need.id = ctx.id(n)
         need.needed_by = _needed_by(ctx, rng, need)
-        need.matches = _matches(ctx, rng, need, stk, offers, sales.get(need.client["id"], []), strains)
+        client_sales = sales.get(need.client["id"], [])
+        need.matches = _matches(ctx, rng, need, stk, offers, client_sales, strains, facts_of)
         _act_on_matches(ctx, rng, need)
     return found
 
@@ -378,9 +386,10 @@ def _needs_from_sales(ctx, rng, orders, strains, count: int, used: set[int]) -> 
     return found
 
 
-def _random_need(ctx, rng, strains, sales, rep_of, flower) -> Need:
-    """A need at a random moment, often for something the client buys."""
-    client = weighted(rng, [(c, 3.0 if is_whale(c) else 1.0) for c in _buyers(ctx)])
+def _random_need(ctx, rng, strains, sales, rep_of, flower, clients, clients_total) -> Need:
+    """A need at a random moment, often for something the client buys (a whale three
+    times as often: ``clients``, weighted, and their ``weight_total``)."""
+    client = weighted(rng, clients, clients_total)
     bought = [l.batch.product for o in sales.get(client["id"], []) for l in o.lines if l.batch.product.tier]
     product = pick(rng, bought) if bought and rng.random() < 0.5 else pick(rng, flower)
     strain = strains[product.strain_id]
@@ -448,16 +457,36 @@ def _what(need: Need) -> str:
     return "any strain" if need.strain_type == "ANY" else f"any {need.strain_type.lower()}"
 
 
+def _answer(need: Need, strain: str | None, kind: str | None, tier: str) -> int:
+    """The points an offer of ``strain`` (of type ``kind``) in ``tier`` earns for what it
+    is: 50 for the strain asked for, 45 for the type asked for when no strain is, 20 for
+    another strain of the same type and tier; 0 when it does not answer the need."""
+    if need.strain and strain == need.strain["name"]:
+        return 50
+    if need.strain is None and need.strain_type in ("ANY", kind):
+        return 45
+    if need.strain and kind == need.strain_type and tier == need.tier:
+        return 20
+    return 0
+
+
+def _points(need: Need, answer: int, tier: str, grade: str | None, price: Decimal, qty: Decimal) -> int:
+    """_score's points, without the reasons it writes: to rank many offers quickly."""
+    return answer + 20 * (tier == need.tier) + 15 * (need.grade is None or grade == need.grade) \
+        + 10 * (price <= need.price_max) + 5 * (qty >= need.qty_min)
+
+
 def _score(need: Need, strain: str | None, kind: str | None, tier: str, grade: str | None,
            price: Decimal, qty: Decimal) -> tuple[str, int, list[str]] | None:
     """How well an offer (a batch or a vendor's) answers the need: (EXACT or CLOSE,
     points out of 100, reasons), or None when it does not answer it at all."""
-    if need.strain and strain == need.strain["name"]:
-        points, reasons, same = 50, [f"Strain match: {strain}"], True
-    elif need.strain is None and need.strain_type in ("ANY", kind):
-        points, reasons, same = 45, [f"Type match: {(kind or 'any').lower()}"], True
-    elif need.strain and kind == need.strain_type and tier == need.tier:
-        points, reasons, same = 20, [f"Same type ({kind.lower()}) as {need.strain['name']}: {strain}"], False
+    points = _answer(need, strain, kind, tier)
+    if points == 50:
+        reasons, same = [f"Strain match: {strain}"], True
+    elif points == 45:
+        reasons, same = [f"Type match: {(kind or 'any').lower()}"], True
+    elif points == 20:
+        reasons, same = [f"Same type ({kind.lower()}) as {need.strain['name']}: {strain}"], False
     else:
         return None
     if tier == need.tier:
@@ -498,30 +527,46 @@ def _offer_open(offer: dict, moment: dt.datetime) -> bool:
         and (offer["available_until"] is None or offer["available_until"] >= moment)
 
 
-def _matches(ctx, rng, need: Need, stk, offers, client_sales, strains) -> list[Match]:
+def _offer_closes(offer: dict) -> dt.date | None:
+    """The last day a vendor's offer may be on the table (None: it still is)."""
+    ends = [m for m in (offer["purchased_at"], offer["available_until"]) if m is not None]
+    return min(ends).date() if ends else None
+
+
+def _matches(ctx, rng, need: Need, stk, offers: ByDay[dict], client_sales, strains, facts_of) -> list[Match]:
     """The matching engine's run when the need was created: the best live batches
-    and open vendor offers, and the client's last purchase of the same thing."""
+    and open vendor offers, and the client's last purchase of the same thing
+    (``facts_of``: what _score is told of a batch, but its stock, by batch id)."""
     moment = _minutes(rng, need.created, 1, 20, _end(ctx))
-    scored = []
-    for batch in stk.offerable(need.created, lambda b: b.product.tier is not None):
-        p = batch.product
-        hit = _score(need, p.strain_name, _strain_type(strains[p.strain_id]), p.tier, batch.grade,
-                     list_price(batch), stk.on_hand(batch, need.created))
-        if hit:
-            scored.append((hit, batch, None))
-    for offer in offers:
+    shelf = stk.offerable(need.created, flower_only=True)
+    if need.strain or need.strain_type != "ANY":  # then what answers is of the type or strain asked for
+        name = need.strain["name"] if need.strain else None
+        shelf = [b for b in shelf if facts_of[b.id][1] == need.strain_type or facts_of[b.id][0] == name]
+    scored = []  # (-points, batch id, offer id, batch, offer, what _score is told of it), ranked first
+    for batch in shelf:
+        strain, kind, tier, grade, price = facts = facts_of[batch.id]
+        answer = _answer(need, strain, kind, tier)
+        if answer:
+            qty = stk.on_hand(batch, need.created)
+            points = _points(need, answer, tier, grade, price, qty)
+            scored.append((-points, batch.id, 0, batch, None, facts + (qty,)))
+    for offer in offers.around(need.created.date()):
         if _offer_open(offer, need.created):
-            hit = _score(need, offer["strain"], offer["strain_type"], offer["subcategory"], offer["grade"],
-                         offer["unit_price"], offer["quantity_available"])
-            if hit:
-                hit[2].append(f"Vendor offer: {offer['product_name']}")
-                scored.append((hit, None, offer))
-    scored.sort(key=lambda s: (-s[0][1], s[1].id if s[1] else 0, s[2]["id"] if s[2] else 0))
+            facts = (offer["strain"], offer["strain_type"], offer["subcategory"], offer["grade"],
+                     offer["unit_price"], offer["quantity_available"])
+            answer = _answer(need, *facts[:3])
+            if answer:
+                scored.append((-_points(need, answer, *facts[2:]), 0, offer["id"], None, offer, facts))
+    scored.sort(key=lambda s: s[:3])
     chosen = scored[:MAX_MATCHES]
     sold = {l.batch.id for l in need.order.lines} if need.order else set()
-    chosen += [s for s in scored[MAX_MATCHES:] if s[1] and s[1].id in sold][:1]
-    matches = [Match(kind, _confidence(rng, kind, points), reasons, moment, batch=batch, offer=offer)
-               for (kind, points, reasons), batch, offer in chosen]
+    chosen += [s for s in scored[MAX_MATCHES:] if s[3] and s[3].id in sold][:1]
+    matches = []
+    for *_rank, batch, offer, facts in chosen:
+        kind, points, reasons = _score(need, *facts)
+        if offer:
+            reasons.append(f"Vendor offer: {offer['product_name']}")
+        matches.append(Match(kind, _confidence(rng, kind, points), reasons, moment, batch=batch, offer=offer))
     history = _historical(need, client_sales, strains)
     if history:
         order, line = history
@@ -809,7 +854,7 @@ def _view_options(p: Portal, sales: list[Order], brands: dict[int, str]) -> list
 
 
 def _shelf(stk, moment: dt.datetime, flower_only: bool = False) -> list[Batch]:
-    return stk.offerable(moment, lambda b: not flower_only or b.product.tier is not None)
+    return stk.offerable(moment, flower_only=flower_only)
 
 
 DRAFT_SHARE = 0.7
@@ -952,8 +997,10 @@ def _items(rng, stk, batches: list[Batch], moment: dt.datetime, whale: bool,
 def _lists_before_sales(ctx, rng, stk, p: Portal, sales: list[Order], used: set) -> list[InterestList]:
     found = []
     for order in sales:
-        sessions = [l for l in p.logins if order.created - dt.timedelta(days=5) <= l
-                    <= order.created - dt.timedelta(hours=1) and l not in used]
+        # the sessions of the five days before it (p.logins is in time order)
+        lo = bisect_left(p.logins, order.created - dt.timedelta(days=5))
+        hi = bisect_right(p.logins, order.created - dt.timedelta(hours=1))
+        sessions = [l for l in p.logins[lo:hi] if l not in used]
         if not sessions or rng.random() >= LIST_BEFORE_SALE:
             continue
         submitted = _minutes(rng, sessions[-1], 2, 25, order.created - dt.timedelta(minutes=30))

@@ -306,20 +306,25 @@ def _credits(ctx, rng, td, invoices, end, next_id, clerk) -> list[Credit]:
                               weighted(rng, [("Quality allowance", 0.5), ("Pricing adjustment", 0.3),
                                              ("Short shipment", 0.2)]), issued, clerk))
     credits.sort(key=lambda c: (c.issued, c.invoice.id))
+    sales_of = defaultdict(list)  # each client's invoices for orders, in the order of ``invoices``
+    for inv in invoices:
+        if inv.order is not None:
+            sales_of[inv.client["id"]].append(inv)
     for n, credit in enumerate(credits, start=1):
         credit.id, credit.number = ctx.id(n), f"CR-{n:05d}"
-        _apply_credit(credit, invoices)
+        _apply_credit(credit, sales_of[credit.client["id"]])
     return credits
 
 
 def _apply_credit(credit: Credit, invoices: list[Invoice]) -> None:
-    """Use the credit on the client's next invoices: it pays part of what the
-    client would otherwise have paid in money."""
+    """Use the credit on the client's next invoices (``invoices``: the client's
+    invoices for orders): it pays part of what the client would otherwise have
+    paid in money."""
     left = credit.amount
     for inv in invoices:
         if left <= 0:
             break
-        if inv.client["id"] != credit.client["id"] or inv.order is None or inv.date < credit.issued.date():
+        if inv.date < credit.issued.date():
             continue
         for k, pay in enumerate(list(inv.payments)):
             if pay.method == "OTHER" or pay.date < credit.issued.date() or left <= 0:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from itertools import accumulate
 
@@ -66,9 +66,30 @@ def _sales(orders: list[Order]) -> list[Order]:
     return [o for o in orders if o.kind == "SALE" and o.sale_status != "CANCELLED"]
 
 
+def _by_client(orders: list[Order]) -> defaultdict[int, list[Order]]:
+    """Each client's orders, in the order of ``orders``."""
+    of_client = defaultdict(list)
+    for order in orders:
+        of_client[order.client["id"]].append(order)
+    return of_client
+
+
 def _qty_text(value: Decimal) -> str:
     """A quantity as TERP keeps it in text: no trailing zeros beyond one decimal."""
     return f"{value:.1f}" if value == value.quantize(Decimal("0.1")) else f"{value:.2f}"
+
+
+@dataclass
+class _Shelf:
+    """Batches in the order of ``Stock.batches``, and the places among them of those
+    sellable only part of the time the shelf stands for."""
+    batches: list[Batch] = field(default_factory=list)
+    part_time: list[int] = field(default_factory=list)
+
+    def add(self, batch: Batch, part_time: bool) -> None:
+        if part_time:
+            self.part_time.append(len(self.batches))
+        self.batches.append(batch)
 
 
 class Stock:
@@ -78,10 +99,52 @@ class Stock:
         self.batches = sorted(batches, key=lambda b: (b.live_at, b.id))
         self._times: dict[int, list[dt.datetime]] = {}
         self._levels: dict[int, list[Decimal]] = {}
+        self._held: dict[int, dt.datetime | None] = {}  # when the batch first went on hold
         for batch in self.batches:
             moves = sorted(batch.movements, key=lambda m: m[0])
             self._times[batch.id] = [m[0] for m in moves]
             self._levels[batch.id] = list(accumulate(m[2] for m in moves))
+            self._held[batch.id] = min((when for _slug, when in batch.status_changes), default=None)
+        self._index_shelves()
+
+    def _index_shelves(self) -> None:
+        """What was on the shelf day by day, all of it and the flower (``_days[day]``):
+        the batches sellable at some moment of the day.  A batch's sellability only
+        changes when something happens to it (it goes live, moves or goes on hold), so
+        it is sellable all day on a day nothing does.  After ``_last_day``, when the last
+        thing happened, the shelves stay ``_after``."""
+        happened: dict[int, dict[dt.date, list[dt.datetime]]] = {}
+        for b in self.batches:
+            days = happened[b.id] = defaultdict(list)
+            moments = (b.live_at, self._held[b.id], *self._times[b.id])
+            for moment in sorted(m for m in moments if m is not None):
+                days[moment.date()].append(moment)
+        self._last_day = max((d for days in happened.values() for d in days), default=dt.date.min)
+        self._days: dict[dt.date, tuple[_Shelf, _Shelf]] = {}
+        for batch in self.batches:
+            gone = [m for m in (self._held[batch.id], _emptied(self._times[batch.id], self._levels[batch.id]))
+                    if m is not None]  # never sellable again from then on
+            first, last = batch.live_at.date(), min(gone).date() if gone else self._last_day
+            sellable = self.sellable(batch, at(first, 0))  # until something happens to it
+            for k in range((last - first).days + 1):
+                day = first + dt.timedelta(days=k)
+                states = {sellable}
+                for moment in happened[batch.id].get(day, ()):
+                    sellable = self.sellable(batch, moment)
+                    states.add(sellable)
+                if True in states:
+                    self._shelve(self._days.setdefault(day, (_Shelf(), _Shelf())), batch, False in states)
+        after = at(self._last_day + dt.timedelta(days=1), 0)
+        self._after = (_Shelf(), _Shelf())
+        for batch in self.batches:
+            if self.sellable(batch, after):
+                self._shelve(self._after, batch, False)
+
+    @staticmethod
+    def _shelve(shelves: tuple[_Shelf, _Shelf], batch: Batch, part_time: bool) -> None:
+        shelves[0].add(batch, part_time)
+        if batch.product.tier is not None:
+            shelves[1].add(batch, part_time)
 
     def moments(self, batch: Batch) -> list[dt.datetime]:
         """When the batch's quantity changed."""
@@ -93,11 +156,28 @@ class Stock:
 
     def sellable(self, batch: Batch, moment: dt.datetime) -> bool:
         """Live, not on hold, with stock left at ``moment``."""
-        held = any(when <= moment for _slug, when in batch.status_changes)
-        return batch.live_at <= moment and not held and self.on_hand(batch, moment) > 0
+        held = self._held[batch.id]
+        return batch.live_at <= moment and (held is None or held > moment) and self.on_hand(batch, moment) > 0
 
-    def offerable(self, moment: dt.datetime, wanted=lambda b: True) -> list[Batch]:
-        return [b for b in self.batches if wanted(b) and self.sellable(b, moment)]
+    def offerable(self, moment: dt.datetime, wanted=None, flower_only: bool = False) -> list[Batch]:
+        """The batches sellable at ``moment`` (only flower ones if ``flower_only``, only
+        those ``wanted`` picks if given), in the order of ``batches``."""
+        day = moment.date()
+        shelves = self._after if day > self._last_day else self._days.get(day, (_Shelf(), _Shelf()))
+        shelf = shelves[1] if flower_only else shelves[0]
+        found = shelf.batches.copy()
+        for i in reversed(shelf.part_time):
+            if not self.sellable(found[i], moment):
+                del found[i]
+        return found if wanted is None else [b for b in found if wanted(b)]
+
+
+def _emptied(times: list[dt.datetime], levels: list[Decimal]) -> dt.datetime | None:
+    """The moment from which a batch has no stock left for good (None: it always has some)."""
+    k = len(levels)
+    while k and levels[k - 1] <= 0:
+        k -= 1
+    return times[k] if k < len(levels) else None
 
 
 def stock(ctx) -> Stock:
@@ -225,9 +305,10 @@ def recurring_orders(ctx):
     rng, end = ctx.rng, _end(ctx)
     sales = _sales(ctx.dataset(trade).orders)
     rep_of = _rep_of(ctx)
+    sales_of = _by_client(sales)
     rows = []
     for client in _recurring_clients(ctx, sales):
-        mine = [o for o in sales if o.client["id"] == client["id"]]
+        mine = sales_of[client["id"]]
         freq = weighted(rng, FREQUENCIES)
         dow = rng.randint(1, 5) if freq in ("WEEKLY", "BIWEEKLY") else None
         dom = rng.randint(1, 28) if freq in ("MONTHLY", "QUARTERLY") else None
@@ -301,7 +382,7 @@ def _sample_items(rng, stk: Stock, order: Order, moment: dt.datetime):
     shelf when it asked (one batch per product)."""
     bought = {l.batch.product.id for l in order.lines}
     per_product: dict[int, Batch] = {}
-    for batch in stk.offerable(moment, lambda b: b.product.tier is not None):
+    for batch in stk.offerable(moment, flower_only=True):
         if stk.on_hand(batch, moment) >= 1:
             per_product.setdefault(batch.product.id, batch)
     preferred = [b for pid, b in per_product.items() if pid in bought]
@@ -480,6 +561,10 @@ class Template:
         live = [v for v in self.versions if v.at <= moment]
         return live[-1] if live and moment < self.usable_until else None
 
+    def usable(self, moment: dt.datetime) -> bool:
+        """Whether there is a version to use at ``moment`` (the first is the oldest)."""
+        return self.versions[0].at <= moment < self.usable_until
+
 
 @dataclass
 class Sheet:
@@ -556,9 +641,10 @@ def _client_filters(sales: list[Order]) -> dict:
 def _templates(ctx, rng, stk, sales, rep_of) -> list[Template]:
     manager = staff_with_job(ctx, "Sales Manager")[0]["id"]
     templates: list[Template] = []
+    sales_of = _by_client(sales)
     for client in (c for c in _buyers(ctx) if is_whale(c)):
         if rng.random() < 0.9:
-            mine = [o for o in sales if o.client["id"] == client["id"]]
+            mine = sales_of[client["id"]]
             templates.append(_template(ctx, rng, stk, len(templates) + 1, client,
                                        f"{client['name']} menu", f"Standing menu for {client['name']}",
                                        _client_filters(mine), rep_of[client["id"]]))
@@ -589,9 +675,10 @@ def _sheet_items(rng, stk: Stock, template: Template | None, moment: dt.datetime
     return items
 
 
-def _choose_template(rng, templates: list[Template], client: dict, moment) -> Template | None:
-    own = [t for t in templates if t.client and t.client["id"] == client["id"] and t.version_at(moment)]
-    generic = [t for t in templates if t.client is None and t.version_at(moment)]
+def _choose_template(rng, own: list[Template], generic: list[Template], moment) -> Template | None:
+    """One of the client's ``own`` templates or a ``generic`` one usable at ``moment``, or None."""
+    own = [t for t in own if t.usable(moment)]
+    generic = [t for t in generic if t.usable(moment)]
     if own and rng.random() < 0.6:
         return pick(rng, own)
     if generic and rng.random() < 0.25:
@@ -607,12 +694,17 @@ def sheets(ctx) -> Sheets:
     sales = _sales(ctx.dataset(trade).orders)
     rep_of = _rep_of(ctx)
     templates = _templates(ctx, rng, stk, sales, rep_of)
+    own: dict[int, list[Template]] = {}  # each client's templates, in the order of ``templates``
+    for t in templates:
+        if t.client:
+            own.setdefault(t.client["id"], []).append(t)
+    generic = [t for t in templates if t.client is None]
     sent: list[Sheet] = []
     for first, last in _months(ctx.window_start, ctx.window_end):
         for client in _buyers(ctx):
             for _ in range(rng.randint(SHEETS_PER_MONTH - 1, SHEETS_PER_MONTH + 1)):
                 moment = business_moment(rng, first, last)
-                template = _choose_template(rng, templates, client, moment)
+                template = _choose_template(rng, own.get(client["id"], []), generic, moment)
                 margin = Decimal(str(round(rng.uniform(0.18, 0.24 if is_whale(client) else 0.32), 3)))
                 items = _sheet_items(rng, stk, template, moment, margin)
                 if items:
@@ -731,11 +823,17 @@ def vendor_supply(ctx):
     strain_type = {s["id"]: s["category"].upper() for s in ctx.rows("strains")}
     buyer = staff_with_job(ctx, "Buyer")[0]["id"]
     offers = _offers_from_pos(ctx, rng, strain_type, buyer)
+    flower_of = defaultdict(list)  # each vendor's flower products, in catalog order
+    for p in products:
+        if p.tier:
+            flower_of[p.vendor_id].append(p)
+    made = defaultdict(list)  # the days each vendor made the offers so far
+    for o in offers:
+        made[o["vendor_id"]].append(o["created_at"].date())
     for first, last in _months(ctx.window_start, ctx.window_end):
         for vendor in ctx.rows("vendors"):
-            flower = [p for p in products if p.vendor_id == vendor["id"] and p.tier]
-            taken = sum(1 for o in offers if o["vendor_id"] == vendor["id"]
-                        and first <= o["created_at"].date() <= last)
+            flower = flower_of[vendor["id"]]
+            taken = sum(1 for day in made[vendor["id"]] if first <= day <= last)
             for _ in range(max(0, rng.randint(OFFERS_PER_MONTH - 1, OFFERS_PER_MONTH + 1) - taken) if flower else 0):
                 product = pick(rng, flower)
                 qty = Decimal(rng.randrange(20, 155, 5))
@@ -744,6 +842,7 @@ def vendor_supply(ctx):
                                business_moment(rng, first, last), buyer)
                 _open_offer(ctx, rng, offer)
                 offers.append(offer)
+                made[offer["vendor_id"]].append(offer["created_at"].date())
     offers.sort(key=lambda o: (o["created_at"], o["vendor_id"], o["product_name"]))
     return [{"id": ctx.id(n), **offer} for n, offer in enumerate(offers, start=1)]
 
@@ -833,8 +932,9 @@ def _alerts(ctx, rng, stk: Stock) -> list[Alert]:
     by_uom: dict[str, list[Decimal]] = {}
     for b in batches:
         by_uom.setdefault(b.product.uom, []).append(b.qty_in)
+    limits = {uom: q2(sum(qtys) / len(qtys) * OVERSTOCK_FACTOR) for uom, qtys in by_uom.items()}
     for b in batches:
-        limit = q2(sum(by_uom[b.product.uom]) / len(by_uom[b.product.uom]) * OVERSTOCK_FACTOR)
+        limit = limits[b.product.uom]
         if b.qty_in > limit and rng.random() < 0.3:
             raised = b.live_at + dt.timedelta(hours=rng.randint(2, 48))
             alerts.append(Alert("OVERSTOCK", b, raised, limit,

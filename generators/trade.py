@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from generators.access import staff_with_job
-from generators.common import at, pick, setup_day, weighted
+from generators.common import at, pick, setup_day, weight_total, weighted
 from generators.parties import SUPPLIER_PREFIX, is_whale
 
 Q2 = Decimal("0.01")
@@ -429,6 +429,7 @@ def trade(ctx) -> Trade:
     batches = sup.batches
     buyers = [c for c in ctx.rows("clients") if c["is_buyer"]]
     weights = _client_weights(buyers)
+    weights_total = weight_total(weights)
     reps = staff_with_job(ctx, "Sales Rep") + staff_with_job(ctx, "Sales Manager")
     rep_of = {c["id"]: reps[k % len(reps)]["id"] for k, c in enumerate(buyers)}
     warehouse = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Warehouse Associate")
@@ -447,9 +448,30 @@ def trade(ctx) -> Trade:
     line_no = 0
     quote_no = sale_no = 0
 
-    def available(moment: dt.datetime, want_flower: bool) -> list[Batch]:
-        return [b for b in by_live if b.live_at <= moment and b.remaining > 0
-                and (b.product.tier is not None) == want_flower]
+    # The shelves, flower and not: the batches live by the latest moment asked about, in
+    # by_live order, less those found empty when an order began.  In this loop stock only
+    # goes down (cancellations and returns put it back later, in _fulfil and _returns), so
+    # a batch once empty is dropped for good; one that an order's own lines empty is in
+    # that order's ``used``, which ``available`` leaves out anyway.
+    shelves: dict[bool, list[Batch]] = {True: [], False: []}
+    shelved = 0  # by_live[:shelved] went on the shelves
+
+    def restock(moment: dt.datetime) -> None:
+        nonlocal shelved
+        while shelved < len(by_live) and by_live[shelved].live_at <= moment:
+            batch = by_live[shelved]
+            shelves[batch.product.tier is not None].append(batch)
+            shelved += 1
+        for flower in (True, False):
+            shelves[flower] = [b for b in shelves[flower] if b.remaining > 0]
+
+    def available(moment: dt.datetime, want_flower: bool, used: set[int]) -> list[Batch]:
+        """The batches live at ``moment`` with stock, flower or not, but those ``used``."""
+        shelf = shelves[want_flower]
+        live = len(shelf)
+        while live and shelf[live - 1].live_at > moment:  # went live later in the day
+            live -= 1
+        return [b for b in shelf[:live] if b.id not in used] if used else shelf[:live]
 
     def make_lines(moment: dt.datetime, client: dict, reserve: bool) -> list[Line]:
         nonlocal line_no
@@ -458,10 +480,10 @@ def trade(ctx) -> Trade:
             target *= Decimal("1.1")
         n_lines = max(1, min(6, round(rng.gauss(3, 1.1))))
         lines, used = [], set()
+        restock(moment)
         for _ in range(n_lines):
             flower = rng.random() < 0.92
-            pool = [b for b in available(moment, flower) if b.id not in used] or \
-                [b for b in available(moment, not flower) if b.id not in used]
+            pool = available(moment, flower, used) or available(moment, not flower, used)
             if not pool:
                 break
             margin = min(0.40, max(0.12, rng.gauss(MARGIN_MEAN, MARGIN_SPREAD / 2)))
@@ -470,7 +492,8 @@ def trade(ctx) -> Trade:
             step = Decimal("0.25") if sample_batch.product.uom == "LB" else Decimal("1")
             est_price = sample_batch.unit_cogs / Decimal(str(1 - margin))
             want = max(step, (target / n_lines / est_price / step).to_integral_value() * step)
-            fits = [b for b in pool if b.remaining >= want * Decimal("0.8")]
+            enough = want * Decimal("0.8")
+            fits = [b for b in pool if b.remaining >= enough]
             batch = fits[min(len(fits) - 1, int(rng.random() ** 2 * len(fits)))] if fits else \
                 max(pool, key=lambda b: b.remaining)
             used.add(batch.id)
@@ -503,7 +526,7 @@ def trade(ctx) -> Trade:
                                          f"Sold on {order.number}", order.rep))
 
     for day in _order_days(ctx, count):
-        client = weighted(rng, weights)
+        client = weighted(rng, weights, weights_total)
         moment = _business_time(rng, day)
         is_quote = rng.random() < QUOTE_SHARE
         lines = make_lines(moment, client, reserve=not is_quote)

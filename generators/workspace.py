@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generators.access import COMPANY_DOMAIN, staff
-from generators.common import at, business_moment, pick, setup_day, weighted
+from generators.common import ByDay, at, business_moment, pick, setup_day, weighted
 from generators.finance import Invoice, books
 from generators.parties import is_whale
 from generators.sales_extras import Stock, _between, _end, _rep_of, stock
@@ -101,14 +101,26 @@ class Story:
     clients: dict[int, dict]            # buying clients by id
     vendors: dict[int, dict]
     _by_client: dict[int, list[Order]] = field(default_factory=dict)
+    _unpaid: ByDay[Invoice] = field(init=False)     # the invoices by the days they were open
+    _place: dict[int, int] = field(init=False)        # batch id -> its place in ``batches``
+    _in_intake: ByDay[Batch] = field(init=False)      # the batches from receipt to going live
+    _on_order: ByDay = field(init=False)              # the purchase orders from ordering to delivery
 
     def __post_init__(self):
+        self._place = {b.id: k for k, b in enumerate(self.batches)}
+        self._in_intake = ByDay((b, b.received.date(), b.live_at.date()) for b in self.batches)
+        self._on_order = ByDay((po, po.ordered.date(), po.delivered) for po in self.purchase_orders
+                               if po.status != "CANCELLED")
         for order in self.sales:
             self._by_client.setdefault(order.client["id"], []).append(order)
+        self._unpaid = ByDay((inv, inv.date, _paid_off_eve(inv)) for inv in self.invoices)
 
     def orders_of(self, client_id: int, before: dt.datetime) -> list[Order]:
         orders = self._by_client.get(client_id, [])
         return orders[:bisect_right([o.confirmed_at for o in orders], before)]
+
+    def sales_of(self, client_id: int) -> list[Order]:
+        return self._by_client.get(client_id, [])
 
     def sales_between(self, lo: dt.datetime, hi: dt.datetime) -> list[Order]:
         return [o for o in self.sales if lo < o.confirmed_at <= hi]
@@ -120,7 +132,7 @@ class Story:
     def open_invoices(self, moment: dt.datetime, overdue_only: bool = False) -> list[tuple[Invoice, Decimal]]:
         """(invoice, amount open) of the invoices issued and not paid by ``moment``."""
         day, out = moment.date(), []
-        for inv in self.invoices:
+        for inv in self._unpaid.around(day):
             if inv.date > day or (overdue_only and inv.due >= day):
                 continue
             left = inv.total - sum((p.amount for p in inv.payments if p.date <= day), ZERO)
@@ -128,11 +140,30 @@ class Story:
                 out.append((inv, left))
         return out
 
+    def in_intake(self, moment: dt.datetime) -> list[Batch]:
+        """The batches received and not live yet at ``moment``, in the order of ``batches``."""
+        return [b for b in self._in_intake.around(moment.date()) if b.received <= moment < b.live_at]
+
+    def awaited(self, moment: dt.datetime) -> list:
+        """The purchase orders placed and not delivered at ``moment``, in their order."""
+        return [po for po in self._on_order.around(moment.date()) if _awaited(po, moment)]
+
     def in_stock(self, moment: dt.datetime) -> list[Batch]:
-        return [b for b in self.batches if self.stock.sellable(b, moment)]
+        """The batches sellable at ``moment``, in the order of ``batches``."""
+        return sorted(self.stock.offerable(moment), key=lambda b: self._place[b.id])
 
     def vendor_name(self, batch_or_po) -> str:
         return self.vendors[batch_or_po.vendor_id]["name"]
+
+
+def _paid_off_eve(inv: Invoice) -> dt.date | None:
+    """The last day before the invoice was paid for good (None: it never was)."""
+    days = sorted({p.date for p in inv.payments})
+    left = [inv.total - sum((p.amount for p in inv.payments if p.date <= day), ZERO) for day in days]
+    k = len(days)
+    while k and left[k - 1] <= 0:
+        k -= 1
+    return days[k] - dt.timedelta(days=1) if k < len(days) else None
 
 
 def story(ctx) -> Story:
@@ -700,11 +731,11 @@ def _task_sheets(st: Story, rng, owner: int, when: dt.datetime):
 
 
 def _task_intake(st: Story, rng, owner: int, when: dt.datetime):
-    waiting = [b for b in st.batches if b.received <= when < b.live_at]
+    waiting = st.in_intake(when)
     if waiting and rng.random() < 0.5:
         b = pick(rng, waiting)
         return f"Chase COA for {b.lot_code}", f"{b.product.name} from {st.vendor_name(b)}"
-    coming = [po for po in st.purchase_orders if _awaited(po, when)]
+    coming = st.awaited(when)
     if coming:
         po = pick(rng, coming)
         return f"Confirm delivery of {po.number} with {st.vendor_name(po)}", f"Expected {po.expected:%Y-%m-%d}"
@@ -1089,7 +1120,7 @@ def _watch_client_order(ctx, st: Story, rng, user: int) -> Watch:
     """An order half again above one of the rep's (whale) clients' average."""
     mine = st.clients_of(user)
     client = pick(rng, [c for c in mine if is_whale(c)] or mine)
-    orders = [o.total for o in st.sales if o.client["id"] == client["id"]] or [Decimal("10000")]
+    orders = [o.total for o in st.sales_of(client["id"])] or [Decimal("10000")]
     return Watch("HIGH_VALUE_ORDER", "CLIENT", client["id"],
                  _round_to(sum(orders) / len(orders) * Decimal("1.5"), 1000), "GREATER_THAN")
 
