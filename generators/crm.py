@@ -339,16 +339,15 @@ def needs(ctx) -> list[Need]:
         _settle(ctx, rng, need, sales.get(need.client["id"], []), used, strains)
         found.append(need)
     found.sort(key=lambda n: (n.created, n.client["id"]))
-    stk, kinds = ctx.dataset(stock), {sid: _strain_type(s) for sid, s in strains.items()}
-    facts_of = {b.id: (b.product.strain_name, kinds[b.product.strain_id], b.product.tier, b.grade,
-                       list_price(b)) for b in stk.batches if b.product.tier is not None}
+    stk = ctx.dataset(stock)
+    shelf = _FlowerShelf(stk, {sid: _strain_type(s) for sid, s in strains.items()})
     offers = ByDay((o, o["created_at"].date(), _offer_closes(o))
                    for o in ctx.rows("vendor_supply") if o["subcategory"] is not None)
     for n, need in enumerate(found, start=1):
         need.id = ctx.id(n)
         need.needed_by = _needed_by(ctx, rng, need)
         client_sales = sales.get(need.client["id"], [])
-        need.matches = _matches(ctx, rng, need, stk, offers, client_sales, strains, facts_of)
+        need.matches = _matches(ctx, rng, need, stk, offers, client_sales, strains, shelf)
         _act_on_matches(ctx, rng, need)
     return found
 
@@ -533,17 +532,53 @@ def _offer_closes(offer: dict) -> dt.date | None:
     return min(ends).date() if ends else None
 
 
-def _matches(ctx, rng, need: Need, stk, offers: ByDay[dict], client_sales, strains, facts_of) -> list[Match]:
+class _FlowerShelf:
+    """The flower on the shelf, by strain, by type and by type and tier, a day at a
+    time (the needs come in time order), to find what may answer a need without
+    looking at every batch."""
+
+    def __init__(self, stk, kinds: dict[int, str]):
+        """``kinds``: each strain's type, by strain id."""
+        self.stk, self.day = stk, None
+        # what _score is told of each flower batch but its stock, by batch id
+        self.facts_of = {b.id: (b.product.strain_name, kinds[b.product.strain_id], b.product.tier, b.grade,
+                                list_price(b)) for b in stk.batches if b.product.tier is not None}
+
+    def _index(self, day: dt.date) -> None:
+        self.day = day
+        self.all, self.part_time = self.stk.shelf_on(day, flower_only=True)
+        self.by_strain: dict[str, list[Batch]] = defaultdict(list)
+        self.by_type: dict[str, list[Batch]] = defaultdict(list)
+        self.by_type_tier: dict[tuple[str, str], list[Batch]] = defaultdict(list)
+        for b in self.all:
+            strain, kind, tier = self.facts_of[b.id][:3]
+            self.by_strain[strain].append(b)
+            self.by_type[kind].append(b)
+            self.by_type_tier[kind, tier].append(b)
+
+    def candidates(self, need: Need) -> list[Batch]:
+        """The batches sellable when the need was created that may answer it (see
+        _answer): of the strain asked for or of its type and tier; of the type asked
+        for when no strain is; any batch when no type is either."""
+        if need.created.date() != self.day:
+            self._index(need.created.date())
+        if need.strain:
+            name = need.strain["name"]
+            found = self.by_strain.get(name, []) + [
+                b for b in self.by_type_tier.get((need.strain_type, need.tier), []) if self.facts_of[b.id][0] != name]
+        else:
+            found = self.all if need.strain_type == "ANY" else self.by_type.get(need.strain_type, [])
+        return [b for b in found if b.id not in self.part_time or self.stk.sellable(b, need.created)]
+
+
+def _matches(ctx, rng, need: Need, stk, offers: ByDay[dict], client_sales, strains,
+             shelf: _FlowerShelf) -> list[Match]:
     """The matching engine's run when the need was created: the best live batches
-    and open vendor offers, and the client's last purchase of the same thing
-    (``facts_of``: what _score is told of a batch, but its stock, by batch id)."""
+    and open vendor offers, and the client's last purchase of the same thing."""
     moment = _minutes(rng, need.created, 1, 20, _end(ctx))
-    shelf = stk.offerable(need.created, flower_only=True)
-    if need.strain or need.strain_type != "ANY":  # then what answers is of the type or strain asked for
-        name = need.strain["name"] if need.strain else None
-        shelf = [b for b in shelf if facts_of[b.id][1] == need.strain_type or facts_of[b.id][0] == name]
     scored = []  # (-points, batch id, offer id, batch, offer, what _score is told of it), ranked first
-    for batch in shelf:
+    facts_of = shelf.facts_of
+    for batch in shelf.candidates(need):  # in no set order: they are ranked by points, then ids
         strain, kind, tier, grade, price = facts = facts_of[batch.id]
         answer = _answer(need, strain, kind, tier)
         if answer:

@@ -159,12 +159,21 @@ class Stock:
         held = self._held[batch.id]
         return batch.live_at <= moment and (held is None or held > moment) and self.on_hand(batch, moment) > 0
 
+    def _shelf(self, day: dt.date, flower_only: bool) -> _Shelf:
+        shelves = self._after if day > self._last_day else self._days.get(day, (_Shelf(), _Shelf()))
+        return shelves[1] if flower_only else shelves[0]
+
+    def shelf_on(self, day: dt.date, flower_only: bool = False) -> tuple[list[Batch], set[int]]:
+        """The batches sellable at some moment of ``day`` (only flower ones if
+        ``flower_only``), in the order of ``batches`` (a list not to change), and the ids
+        of those sellable only part of the day."""
+        shelf = self._shelf(day, flower_only)
+        return shelf.batches, {shelf.batches[i].id for i in shelf.part_time}
+
     def offerable(self, moment: dt.datetime, wanted=None, flower_only: bool = False) -> list[Batch]:
         """The batches sellable at ``moment`` (only flower ones if ``flower_only``, only
         those ``wanted`` picks if given), in the order of ``batches``."""
-        day = moment.date()
-        shelves = self._after if day > self._last_day else self._days.get(day, (_Shelf(), _Shelf()))
-        shelf = shelves[1] if flower_only else shelves[0]
+        shelf = self._shelf(moment.date(), flower_only)
         found = shelf.batches.copy()
         for i in reversed(shelf.part_time):
             if not self.sellable(found[i], moment):
