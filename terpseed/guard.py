@@ -99,7 +99,7 @@ def _mysql_text(column: sa.Column):
     type_ = column.type
     if isinstance(type_, sa.Boolean):
         return lambda v: "1" if v else "0"
-    if isinstance(type_, sa.Numeric) and not isinstance(type_, sa.Integer):
+    if isinstance(type_, sa.Numeric):
         places = type_.scale or 0
         return lambda v: f"{v:.{places}f}"
     if isinstance(type_, (sa.DateTime, sa.TIMESTAMP)):

@@ -41,7 +41,7 @@ class SilentProgress:
 class PlainProgress(SilentProgress):
     """One line per revision: what it did, how many rows, how fast."""
 
-    VERBS = {"upgrade": "wrote", "downgrade": "deleted", "render": "rendered"}
+    VERBS = {"upgrade": "wrote", "downgrade": "deleted"}
 
     def __init__(self, stream: TextIO, offline: bool = False):
         self.stream = stream

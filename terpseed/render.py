@@ -2,10 +2,11 @@
 
 Every value goes through the target dialect's own literal rendering (the
 literal processor of the column's type from the schema model, as
-``SQLCompiler.render_literal_value`` applies it), and every identifier through its ``IdentifierPreparer``; nothing is
-spliced in with string formatting.  The dialect is built with the ``named``
-paramstyle, so ``%`` is never doubled, and the SQL is executed with no
-parameters online and printed as is offline: the same bytes either way.
+``SQLCompiler.render_literal_value`` applies it), and every identifier
+through its ``IdentifierPreparer``; nothing is spliced in with string
+formatting.  The dialect is built with the ``named`` paramstyle, so ``%`` is
+never doubled, and the SQL is executed with no parameters online and printed
+as is offline: the same bytes either way.
 """
 
 from __future__ import annotations

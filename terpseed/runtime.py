@@ -22,7 +22,7 @@ import hashlib
 import queue
 import threading
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from alembic import context, op
 
@@ -104,12 +104,7 @@ class RenderedRevision:
 
     @property
     def sha256(self) -> str:
-        """Of the statements exactly as they are printed offline (each followed by ";\n\n")."""
-        digest = hashlib.sha256()
-        for chunk in self.chunks():
-            digest.update(chunk.sql.encode("utf-8"))
-            digest.update(b";\n\n")
-        return digest.hexdigest()
+        return statements_sha256(self.chunks())
 
     def header(self, message: str, params: SeedParams, dialect: str, sha256: str) -> str:
         verb = "writes" if self.direction == "upgrade" else "deletes"
@@ -120,6 +115,14 @@ class RenderedRevision:
             f"-- {verb} rows: {tables}",
             f"-- sha256 of the statements below: {sha256}",
         ])
+
+
+def statements_sha256(chunks: Iterable[Chunk]) -> str:
+    """Of the statements exactly as they are printed offline (each followed by ";\n\n")."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk.sql.encode("utf-8") + b";\n\n")
+    return digest.hexdigest()
 
 
 def render_revision(run: "SeedRun", revision: str, steps: Sequence[Step | Update],
@@ -163,11 +166,8 @@ class SeedRun:
         try:
             if migration.as_sql:
                 chunks = list(rendered.chunks(self.progress))
-                digest = hashlib.sha256()
-                for chunk in chunks:
-                    digest.update(chunk.sql.encode("utf-8") + b";\n\n")
                 migration.impl.static_output(rendered.header(
-                    message, self.params, self.renderer.dialect_name, digest.hexdigest()))
+                    message, self.params, self.renderer.dialect_name, statements_sha256(chunks)))
                 for chunk in chunks:
                     migration.impl.static_output(chunk.sql + ";")
                     self.progress.advance(chunk.table, chunk.rows)
