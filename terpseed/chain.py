@@ -15,6 +15,7 @@ from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
 from terpseed import approval
+from terpseed.cache import NoCache, PlanCache
 from terpseed.progress import progress_for
 from terpseed.preflight import require_no_clashes, require_schema
 from terpseed.render import SqlRenderer
@@ -111,11 +112,13 @@ def run_seed_chain(context) -> None:
     params = P.parse_seed_params(x_args)
     version_table = _version_table(context, SEED_VERSION_TABLE)
     guard_version_table(version_table)
+    cache = PlanCache.open(params.describe()) if params.cache else NoCache()
     run = SeedRun(
         params=params,
         renderer=SqlRenderer(dialect),
-        world=World(params, seed_steps(context.script)),
+        world=World(params, seed_steps(context.script), cache=cache),
         progress=progress_for(params.quiet, context.is_offline_mode()),
+        cache=cache,
     )
     context.config.attributes[RUN_KEY] = run
     common = dict(

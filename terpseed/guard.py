@@ -42,9 +42,10 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
     seeded = {}  # table: the id runs of its seeded rows (minus kept ones)
     for table in metadata.tables:
         if table in world.steps:
-            seeded[table] = id_ranges(row["id"] for row in world.rows(table)
-                                      if row["id"] not in kept.get(table, ()))
-            world.release()
+            seeded[table] = seeded_ranges(world, table)
+            if kept.get(table):
+                seeded[table] = id_ranges(rid for lo, hi in seeded[table] for rid in range(lo, hi + 1)
+                                          if rid not in kept[table])
     targets = set(deleting)
     problems = []
     refs = [(r.table, r.column, r.target_table, r.target_column, None, r) for r in relations.references()]
@@ -114,30 +115,38 @@ def _mysql_text(column: sa.Column):
 FINGERPRINT_ROWS = 500  # rows per server-side fingerprint
 
 
-def fingerprint_suspects(connection: sa.Connection, table: sa.Table,
-                         wanted: dict[int, tuple]) -> list[int]:
-    """MySQL/MariaDB: the seeded rows worth reading back.  The server hashes
-    each row (MD5 of its values, each length-prefixed so that no edit can
-    shift text from one column to the next unseen) and XORs 64 bits of those
-    hashes per block of ids; the same is computed from what the seed wrote,
-    and only the rows of blocks that differ are suspects.  A value the server
-    spells differently from the seed (a MySQL 8 JSON column, say) only makes
-    its block suspect, to be compared in full."""
+def expected_fingerprints(table: sa.Table, wanted: dict[int, tuple]) -> dict[int, int]:
+    """{block: XOR of the rows' 64-bit hashes} of what the seed wrote, as
+    ``fingerprint_suspects`` has the server compute it."""
     texts = [_mysql_text(c) for c in table.c]
-    parts = [sa.func.ifnull(sa.func.concat(sa.func.char_length(c), ":", c), "~") for c in table.c]
-    row_hash = sa.func.md5(sa.func.concat_ws(",", *parts))
-    bits = sa.cast(sa.func.conv(sa.func.left(row_hash, 16), 16, 10), mysql.BIGINT(unsigned=True))
-    block = sa.func.floor((table.c.id - 1) / FINGERPRINT_ROWS)
-    query = (sa.select(block, sa.func.bit_xor(bits)).where(_in_runs(table.c.id, id_ranges(wanted)))
-             .group_by(block))
-    found = {int(b): int(x) for b, x in connection.execute(query)}
     expected: dict[int, int] = {}
     for rid, values in wanted.items():
         text = ",".join(["~" if v is None else f"{len(t := fn(v))}:{t}" for fn, v in zip(texts, values)])
         b = (rid - 1) // FINGERPRINT_ROWS
         expected[b] = expected.get(b, 0) ^ int(hashlib.md5(text.encode("utf-8")).hexdigest()[:16], 16)
-    return sorted(rid for rid in wanted if found.get((rid - 1) // FINGERPRINT_ROWS)
-                  != expected[(rid - 1) // FINGERPRINT_ROWS])
+    return expected
+
+
+def fingerprint_suspects(connection: sa.Connection, table: sa.Table, ranges: list[tuple[int, int]],
+                         expected: dict[int, int]) -> list[int]:
+    """MySQL/MariaDB: the seeded rows (ids in ``ranges``) worth reading back.
+    The server hashes each row (MD5 of its values, each length-prefixed so
+    that no edit can shift text from one column to the next unseen) and XORs
+    64 bits of those hashes per block of ids; ``expected`` is the same,
+    computed from what the seed wrote (``expected_fingerprints``), and only
+    the rows of blocks that differ are suspects.  A value the server spells
+    differently from the seed (a MySQL 8 JSON column, say) only makes its
+    block suspect, to be compared in full."""
+    parts = [sa.func.ifnull(sa.func.concat(sa.func.char_length(c), ":", c), "~") for c in table.c]
+    row_hash = sa.func.md5(sa.func.concat_ws(",", *parts))
+    bits = sa.cast(sa.func.conv(sa.func.left(row_hash, 16), 16, 10), mysql.BIGINT(unsigned=True))
+    block = sa.func.floor((table.c.id - 1) / FINGERPRINT_ROWS)
+    query = (sa.select(block, sa.func.bit_xor(bits)).where(_in_runs(table.c.id, ranges))
+             .group_by(block))
+    found = {int(b): int(x) for b, x in connection.execute(query)}
+    differing = {b for b, x in expected.items() if found.get(b) != x}
+    return [rid for lo, hi in ranges for rid in range(lo, hi + 1)
+            if (rid - 1) // FINGERPRINT_ROWS in differing]
 
 
 def expected_rows(world: World, name: str, applied: set[str]) -> dict[int, tuple]:
@@ -160,13 +169,21 @@ def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
     edited: dict[str, list[int]] = {}
     for name in deleting:
         table = metadata.tables[name]
-        wanted = expected_rows(world, name, applied)
         if connection.dialect.name == "mysql":  # reading every row back costs more than hashing
-            suspects = fingerprint_suspects(connection, table, wanted)
+            updates = sorted(k for k, (rev, u) in world.updates.items() if u.table == name and rev in applied)
+            tag = hashlib.sha256("\0".join(updates).encode()).hexdigest()[:16]
+            expected = world.cache.remember(
+                f"fingerprints/{name}.{tag}",
+                lambda: expected_fingerprints(table, expected_rows(world, name, applied)))
+            suspects = fingerprint_suspects(connection, table, seeded_ranges(world, name), expected)
+            if not suspects:
+                continue
+            wanted = expected_rows(world, name, applied)
             rows = [row for start in range(0, len(suspects), 500)
                     for row in connection.execute(sa.select(table).where(
                         _in_runs(table.c.id, id_ranges(suspects[start:start + 500]))))]
         else:
+            wanted = expected_rows(world, name, applied)
             rows = connection.execute(sa.select(table).where(_in_runs(table.c.id, id_ranges(wanted))))
         changed = []
         for row in rows:
@@ -178,3 +195,12 @@ def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
         if changed:
             edited[name] = sorted(changed)
     return edited
+
+
+def seeded_ranges(world: World, name: str) -> list[tuple[int, int]]:
+    """The id runs of the rows the seeds write to ``name``."""
+    def compute():
+        ranges = id_ranges(row["id"] for row in world.rows(name))
+        world.release()
+        return ranges
+    return world.cache.remember(f"ids/{name}", compute)

@@ -37,6 +37,8 @@ SEED_OPTIONS = {
     "confirm": "the database name, required to write to a production target (-x env=production)",
     "edited": "what a downgrade does with seeded rows a user edited: stop (default), keep or delete",
     "quiet": "true: no progress on stderr (default false: bars on a terminal, a line per revision elsewhere)",
+    "cache": "false: neither read nor write the seed cache var/cache (default true: reuse what an"
+             " identical earlier run generated and rendered)",
 }
 ENVS = ("development", "production")
 
@@ -55,6 +57,7 @@ class SeedParams:
     confirm: str | None = None
     edited: str = "stop"
     quiet: bool = False
+    cache: bool = True
 
     def describe(self) -> str:
         return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
@@ -124,11 +127,11 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
         raise SeedError(f"-x edited={edited!r} is not valid; valid: stop, keep, delete")
     return SeedParams(SCENARIOS[name], seed, scale, approved, env, _flag(x_args, "check"), preflight,
                       lock_timeout, _flag(x_args, "dry_run"), x_args.get("confirm"), edited,
-                      _flag(x_args, "quiet"))
+                      _flag(x_args, "quiet"), _flag(x_args, "cache", "true"))
 
 
-def _flag(x_args: dict[str, str], name: str) -> bool:
-    raw = x_args.get(name, "false")
+def _flag(x_args: dict[str, str], name: str, default: str = "false") -> bool:
+    raw = x_args.get(name, default)
     if raw not in ("true", "false"):
         raise SeedError(f"-x {name}={raw!r} is not valid; valid: true, false")
     return raw == "true"

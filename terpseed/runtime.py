@@ -21,12 +21,15 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
+import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from alembic import context, op
 
 from terpseed import relations
+from terpseed.cache import CacheDamaged, NoCache
+from terpseed.cache import warn as cache_warn
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 from terpseed.progress import SilentProgress
@@ -49,6 +52,13 @@ class Chunk(NamedTuple):
     rows: int
 
 
+class Table(NamedTuple):
+    """Marks where a table's (or an update's) statements begin, and how many rows they hold."""
+
+    name: str
+    total: int
+
+
 class RenderedRevision:
     """A revision's statements, rendered lazily, in order, as often as asked."""
 
@@ -60,28 +70,82 @@ class RenderedRevision:
         self.counts: dict[str, int] = {}  # rows per table, filled as chunks() runs
 
     def chunks(self, progress: SilentProgress | None = None) -> Iterator[Chunk]:
+        """The statements, in order: replayed from the seed cache when it has
+        this revision (terpseed/cache.py), else rendered (and cached)."""
         progress = progress or SilentProgress()
+        records = None
+        cache, where = self._cache()
+        if where is not None:
+            records = cache.load_statements(*where)
+        done = 0
+        if records is not None:
+            try:
+                for record in records:
+                    if isinstance(record, Table):
+                        self._start_table(record, progress)
+                    else:
+                        sql, table, rows, crc = record
+                        if zlib.crc32(sql.encode("utf-8")) != crc:
+                            raise CacheDamaged(f"a statement of {'.'.join(where)} fails its checksum")
+                        yield Chunk(sql, table, rows)
+                        done += 1
+                return
+            except CacheDamaged as error:
+                cache_warn(f"{error}; rendering {self.revision} instead")
+                cache.forget_statements(*where)
+        writer = cache.statements_writer(*where) if where is not None else None
+        try:
+            for record in self._records():
+                if isinstance(record, Table):
+                    self._start_table(record, progress)
+                    if writer:
+                        writer.add(record)
+                    continue
+                if writer:
+                    writer.add((record.sql, record.table, record.rows, zlib.crc32(record.sql.encode("utf-8"))))
+                if done:
+                    done -= 1  # executed from the cache before it was found damaged
+                    continue
+                yield record
+        except BaseException:
+            if writer:
+                writer.abandon()
+            raise
+        if writer:
+            writer.commit()
+
+    def _cache(self):
+        """The cache and this revision's entry in it; no entry for a downgrade
+        that keeps edited rows (its statements are its own)."""
+        cache = self.run.cache
+        if not cache.enabled or (self.direction == "downgrade" and self.run.keep):
+            return cache, None
+        return cache, (self.run.renderer.dialect_name, self.revision, self.direction)
+
+    def _start_table(self, table: "Table", progress: SilentProgress) -> None:
+        self.counts[table.name] = table.total
+        progress.start_table(table.name, table.total)
+
+    def _records(self) -> Iterator["Table | Chunk"]:
         for step in self.steps:
             if isinstance(step, Update):
-                yield from self._update(step, progress)
+                yield from self._update(step)
             elif self.direction == "upgrade":
-                yield from self._insert(step, progress)
+                yield from self._insert(step)
             else:
-                yield from self._delete(step, progress)
+                yield from self._delete(step)
             self.run.world.release()
 
-    def _insert(self, step: Step, progress: SilentProgress) -> Iterator[Chunk]:
+    def _insert(self, step: Step) -> Iterator["Table | Chunk"]:
         rows = self.run.world.rows(step.table)
-        self.counts[step.table] = len(rows)
-        progress.start_table(step.table, len(rows))
+        yield Table(step.table, len(rows))
         for chunk in chunked(rows, ROWS_PER_INSERT):
             yield Chunk(self.run.renderer.render(step.template_name, rows=chunk), step.table, len(chunk))
 
-    def _delete(self, step: Step, progress: SilentProgress) -> Iterator[Chunk]:
+    def _delete(self, step: Step) -> Iterator["Table | Chunk"]:
         kept = set(self.run.keep.get(step.table, ()))
         rows = [row for row in self.run.world.rows(step.table) if row["id"] not in kept]
-        self.counts[step.table] = len(rows)
-        progress.start_table(step.table, len(rows))
+        yield Table(step.table, len(rows))
         for level in _deletion_levels(step.table, rows):
             ranges = id_ranges(level)
             for start in range(0, len(ranges), RANGES_PER_DELETE):
@@ -89,13 +153,12 @@ class RenderedRevision:
                 yield Chunk(self.run.renderer.render("_delete.sql.j2", table=step.table, ranges=part),
                             step.table, sum(hi - lo + 1 for lo, hi in part))
 
-    def _update(self, update: Update, progress: SilentProgress) -> Iterator[Chunk]:
+    def _update(self, update: Update) -> Iterator["Table | Chunk"]:
         key = update_key(self.revision, update)
         rows = self.run.world.update_rows(key)
         if self.direction == "downgrade":
             rows = self.run.world.previous_values(key, update, rows)
-        self.counts[update.key] = len(rows)
-        progress.start_table(update.key, len(rows))
+        yield Table(update.key, len(rows))
         for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
             yield Chunk(self.run.renderer.render(
                 "_update.sql.j2", table=update.table,
@@ -156,6 +219,7 @@ class SeedRun:
     renderer: SqlRenderer
     world: World
     keep: dict[str, list[int]] = field(default_factory=dict)  # edited rows a downgrade leaves
+    cache: NoCache = field(default_factory=NoCache)
     progress: SilentProgress = field(default_factory=SilentProgress)
 
     def apply(self, rendered: RenderedRevision, message: str) -> None:

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from faker import Faker
 
+from terpseed.cache import NoCache
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 
@@ -147,9 +148,10 @@ class GenContext:
 
 class World:
     def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step | Update]],
-                 row_budget: int = ROW_BUDGET):
+                 row_budget: int = ROW_BUDGET, cache: NoCache | None = None):
         self.params = params
         self.row_budget = row_budget
+        self.cache = cache or NoCache()
         self.steps: dict[str, tuple[str, Step]] = {}
         self.updates: dict[str, tuple[str, Update]] = {}
         self._datasets: dict[str, object] = {}
@@ -179,13 +181,16 @@ class World:
         if table in self._building:
             cycle = " -> ".join(self._building + [table])
             raise SeedError(f"seed generators depend on each other in a cycle: {cycle}")
-        revision, step = self.steps[table]
-        self._building.append(table)
-        try:
-            rows = list(step.generator(GenContext(self, revision, table)))
-        finally:
-            self._building.pop()
-        _check_ids(table, rows)
+        rows = self.cache.load_rows(table)
+        if rows is None:
+            revision, step = self.steps[table]
+            self._building.append(table)
+            try:
+                rows = list(step.generator(GenContext(self, revision, table)))
+            finally:
+                self._building.pop()
+            _check_ids(table, rows)
+            self.cache.save_rows(table, rows)
         self._rows[table] = rows
         return rows
 
@@ -214,6 +219,8 @@ class World:
     def update_rows(self, key: str) -> list[dict]:
         """The rows of an Update step (``update_key(revision, update)``), checked
         against the insert and against other updates of the same columns."""
+        if key not in self._update_rows and (cached := self.cache.load_rows(f"update/{key}")) is not None:
+            self._update_rows[key] = cached
         if key not in self._update_rows:
             revision, update = self.updates[key]
             ours = {row["id"] for row in self.rows(update.table)}
@@ -237,6 +244,7 @@ class World:
                         and set(other.filled) & set(update.filled) and other_key in self._update_rows \
                         and mine & {row["id"] for row in self._update_rows[other_key]}:
                     raise SeedError(f"{key} and {other_key} fill the same column of the same rows")
+            self.cache.save_rows(f"update/{key}", rows)
         return self._update_rows[key]
 
 

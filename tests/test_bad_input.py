@@ -31,6 +31,7 @@ def _fails(*argv: str, env: dict | None = None, ini: str = "seed.ini") -> str:
     ("scale=inf", ["'inf'", "greater than 0"]),
     ("scale=lots", ["'lots'", "greater than 0"]),
     ("dialect=oracle", ["'oracle'", "mysql", "sqlite"]),
+    ("cache=maybe", ["'maybe'", "true, false"]),
     ("scenaro=light", ["'scenaro'", "scenario", "scale"]),
 ])
 def test_bad_x_value_is_rejected_and_nothing_is_written(tmp_path, option, words):

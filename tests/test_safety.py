@@ -264,7 +264,8 @@ def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(ma
     from alembic.script import ScriptDirectory
 
     from terpseed.chain import seed_steps
-    from terpseed.guard import edited_rows, expected_rows, fingerprint_suspects
+    from terpseed.guard import (edited_rows, expected_fingerprints, expected_rows, fingerprint_suspects,
+                                seeded_ranges)
     from terpseed.params import parse_seed_params
     from terpseed.world import Step, World
 
@@ -278,8 +279,9 @@ def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(ma
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         conn.exec_driver_sql("SET time_zone = '+00:00'")
-        suspects = {t: fingerprint_suspects(conn, metadata.tables[t], expected_rows(world, t, applied))
-                    for t in tables}
+        suspects = {t: fingerprint_suspects(
+            conn, metadata.tables[t], seeded_ranges(world, t),
+            expected_fingerprints(metadata.tables[t], expected_rows(world, t, applied))) for t in tables}
         assert {t: ids for t, ids in suspects.items() if ids} == {}
     c = metadata.tables["clients"]
     with engine.begin() as conn:

@@ -100,7 +100,8 @@ def test_a_failure_while_the_writer_runs_rolls_the_revision_back(sqlite_url, mon
 
     # the revision module is loaded afresh by the run and picks up the patch
     monkeypatch.setattr(generators.inventory, "inventoryMovements", broken)
-    code, out, err = run_alembic("-x", f"url={sqlite_url}", "-x", "scenario=light", "upgrade", "head")
+    code, out, err = run_alembic("-x", f"url={sqlite_url}", "-x", "scenario=light", "-x", "cache=false",
+                                 "upgrade", "head")
     assert code != 0 and "a generator broke half way" in out + err
     assert counts(sqlite_url) == before        # nothing of 0007 stayed
     assert threading.active_count() == threads

@@ -1,0 +1,232 @@
+"""What a run generated and rendered, kept on disk for the next run.
+
+Seeding is a pure function: the same code, scenario, seed, scale and dialect
+give the same rows and the same SQL, byte for byte.  So a run keeps what it
+computes under ``var/cache/<key>/`` (beside ``var/terp.sqlite``), where the
+key is the SHA-256 of every input: the source of ``terpseed/``,
+``generators/``, ``templates/`` and ``seeds/``, the versions of Python and of
+the packages that shape the output (Faker, SQLAlchemy, Jinja2), and the
+scenario, seed and scale.  Change any of them and the key changes: nothing
+stale is ever read.  Two kinds of entry:
+
+* ``rows/<table>``: a table's generated rows (and an update step's), read by
+  the world instead of running the generator again;
+* ``sql/<dialect>/<revision>.<direction>``: a revision's rendered statements,
+  replayed instead of rendered again (a downgrade that keeps edited rows
+  renders its own);
+* ``derived/...``: what the downgrade guard computes from the rows (each
+  table's id runs and the fingerprints of its seeded rows), so that a
+  downgrade need not read every row back or hash it again.
+
+Entries are written to a temporary file and renamed when complete, and are
+gzip streams (whose checksum catches a damaged file): an entry that cannot be
+read is reported, ignored and written again.  Only the most recently used
+``KEEP`` keys are kept.  ``-x cache=false`` (or ``TERPSEED_CACHE=off``)
+neither reads nor writes it; ``TERPSEED_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+DIR_ENV = "TERPSEED_CACHE_DIR"
+SWITCH_ENV = "TERPSEED_CACHE"
+DEFAULT_DIR = ROOT / "var" / "cache"
+KEEP = 3  # keys (scenario, seed, scale and code versions) kept at once
+SOURCES = ("terpseed", "generators", "templates", "seeds")
+PACKAGES = ("Faker", "SQLAlchemy", "Jinja2")
+FORMAT = 1  # bump when the layout of an entry changes
+LEVEL = 1  # gzip level: fast; SQL text still shrinks about sixfold
+
+
+def code_fingerprint(root: Path = ROOT) -> str:
+    """SHA-256 of the sources and versions every seeded row and statement depends on."""
+    digest = hashlib.sha256(f"terpseed-cache/{FORMAT}/{sys.version}".encode())
+    for name in PACKAGES:
+        digest.update(f"\0{name}={package_metadata.version(name)}".encode())
+    for folder in SOURCES:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".j2", ".sql", ".mako") \
+                    and "__pycache__" not in path.parts:
+                digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class NoCache:
+    """``-x cache=false``: every read misses, nothing is written."""
+
+    enabled = False
+
+    def load_rows(self, name: str) -> list[dict] | None:
+        return None
+
+    def save_rows(self, name: str, rows: list[dict]) -> None:
+        pass
+
+    def load_statements(self, dialect: str, revision: str, direction: str) -> Iterator | None:
+        return None
+
+    def statements_writer(self, dialect: str, revision: str, direction: str) -> "_Writer | None":
+        return None
+
+    def remember(self, entry: str, compute: Callable[[], object]) -> object:
+        """A value derived from the rows (the downgrade guard's fingerprints...)."""
+        return compute()
+
+
+class PlanCache(NoCache):
+    """The cache of one key: ``var/cache/<key>/``."""
+
+    enabled = True
+
+    def __init__(self, folder: Path, describe: str):
+        self.root = folder
+        self.describe = describe
+        self._touched = False
+
+    @classmethod
+    def open(cls, describe: str, folder: Path | None = None) -> NoCache:
+        if os.environ.get(SWITCH_ENV, "").lower() in ("off", "false", "0"):
+            return NoCache()
+        base = Path(folder or os.environ.get(DIR_ENV) or DEFAULT_DIR)
+        key = hashlib.sha256(f"{code_fingerprint()}\0{describe}".encode()).hexdigest()[:32]
+        return cls(base / key, describe)
+
+    # -- rows ------------------------------------------------------------
+    def load_rows(self, name: str) -> list[dict] | None:
+        stored = self._read(self.root / "rows" / f"{name}.pickle.gz")
+        if stored is None:
+            return None
+        columns, values = stored
+        return [dict(zip(columns, row)) for row in values]
+
+    def save_rows(self, name: str, rows: list[dict]) -> None:
+        columns = list(rows[0]) if rows else []
+        if any(list(row) != columns for row in rows):
+            return  # rows of uneven shape are left to the generator (never the case today)
+        self._write(self.root / "rows" / f"{name}.pickle.gz",
+                    [(columns, [tuple(row.values()) for row in rows])])
+
+    def remember(self, entry: str, compute: Callable[[], object]) -> object:
+        path = self.root / "derived" / f"{entry}.pickle.gz"
+        stored = self._read(path)
+        if stored is None:
+            stored = compute()
+            self._write(path, [stored])
+        return stored
+
+    # -- statements ------------------------------------------------------
+    def _statements_path(self, dialect: str, revision: str, direction: str) -> Path:
+        return self.root / "sql" / dialect / f"{revision}.{direction}.pickle.gz"
+
+    def load_statements(self, dialect: str, revision: str, direction: str) -> Iterator | None:
+        """The revision's records as ``runtime`` wrote them, streamed from the
+        file (CacheDamaged as soon as one is found wrong); None when there is
+        no entry."""
+        path = self._statements_path(dialect, revision, direction)
+        if not path.exists():
+            return None
+        self._touch()
+        return _records(path)
+
+    def forget_statements(self, dialect: str, revision: str, direction: str) -> None:
+        self._statements_path(dialect, revision, direction).unlink(missing_ok=True)
+
+    def statements_writer(self, dialect: str, revision: str, direction: str) -> "_Writer":
+        return _Writer(self, self._statements_path(dialect, revision, direction))
+
+    # -- files -----------------------------------------------------------
+    def _read(self, path: Path):
+        if not path.exists():
+            return None
+        self._touch()
+        try:
+            records = list(_records(path))
+        except CacheDamaged as error:
+            warn(str(error))
+            path.unlink(missing_ok=True)
+            return None
+        return records[0]
+
+    def _write(self, path: Path, records: Iterable) -> None:
+        writer = _Writer(self, path)
+        for record in records:
+            writer.add(record)
+        writer.commit()
+
+    def _touch(self) -> None:
+        """Mark this key as used now, and forget the least recently used keys beyond KEEP."""
+        if self._touched:
+            return
+        self._touched = True
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.utime(self.root)
+        others = sorted((p for p in self.root.parent.iterdir() if p.is_dir() and p != self.root),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP - 1:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class CacheDamaged(Exception):
+    pass
+
+
+END = ("end",)
+
+
+def _records(path: Path) -> Iterator:
+    """The records of an entry, up to its end mark; CacheDamaged if it is cut short or corrupt."""
+    try:
+        with gzip.open(path, "rb") as stream:
+            unpickler = pickle.Unpickler(stream)
+            while (record := unpickler.load()) != END:
+                yield record
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError) as error:
+        raise CacheDamaged(f"the seed cache entry {path} cannot be read ({error.__class__.__name__});"
+                           " it is ignored and will be written again") from None
+
+
+class _Writer:
+    """Appends records to a temporary file; ``commit`` puts it in place."""
+
+    def __init__(self, cache: PlanCache, path: Path):
+        cache._touch()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        handle, self.temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        self.stream = gzip.GzipFile(fileobj=os.fdopen(handle, "wb"), mode="wb", compresslevel=LEVEL,
+                                    mtime=0)
+        self.pickler = pickle.Pickler(self.stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def add(self, record) -> None:
+        self.pickler.dump(record)
+        self.pickler.clear_memo()
+
+    def commit(self) -> None:
+        self.pickler.dump(END)
+        self._close()
+        os.replace(self.temporary, self.path)
+
+    def abandon(self) -> None:
+        self._close()
+        Path(self.temporary).unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        fileobj = self.stream.fileobj
+        self.stream.close()
+        fileobj.close()
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"seed cache: {message}\n")
