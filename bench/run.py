@@ -13,8 +13,11 @@ against two baselines measured in the same run, on the very same rows:
   alone needs for this SQL, the floor of any SQL-first seeding;
 * ``per_row``: one INSERT per row through SQLAlchemy Core (--per-row; slow).
 
-The operations: the offline render of the whole plan (``--sql``), ``upgrade
-head``, the integrity checks, ``downgrade base``.  Results go to
+The operations (OPERATIONS below), each with a seed cache of the benchmark's
+own (terpseed/cache.py): the offline render of the whole plan (``--sql``)
+cold and warm, ``upgrade head`` into an empty database with nothing cached,
+the integrity checks, ``downgrade base``, then the upgrade and downgrade
+again with everything cached (what every run after the first is).  Results go to
 build/bench/<scenario>-x<scale>.json so runs can be compared.  With several
 scales (``--scale 1,10``) it also prints how time and peak memory grow.
 """
@@ -188,31 +191,55 @@ def per_row(url: str, tables: dict[str, list[dict]]) -> float:
     return seconds
 
 
+OPERATIONS = {  # name: what it measures
+    "render_cold": "upgrade head --sql, nothing cached: generate, render, keep in the cache",
+    "render_warm": "upgrade head --sql again: the statements replayed from the cache",
+    "upgrade_cold": "upgrade head into an empty database, nothing cached",
+    "checks": "the integrity-check library over the seeded database",
+    "downgrade_first": "downgrade base after that upgrade (the guard's fingerprints not yet kept)",
+    "upgrade_warm": "upgrade head again into the emptied database: rows and SQL from the cache",
+    "downgrade_warm": "downgrade base again: every guard input from the cache",
+}
+
+
 def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
     py = sys.executable
     x = ["-x", f"scenario={scenario}", "-x", f"scale={scale:g}", "-x", "quiet=true"]
     alembic = [py, "-m", "alembic", "-c", str(ROOT / "seed.ini"), *x]
     dbs = Databases()
-    runs: dict[str, list[tuple[float, int]]] = {k: [] for k in ("render", "upgrade", "checks", "downgrade")}
+    runs: dict[str, list[tuple[float, int]]] = {k: [] for k in OPERATIONS}
     baselines: dict[str, list[float]] = {"load_data": [], "replay": [], "per_row": []}
+    saved_cache = os.environ.get("TERPSEED_CACHE_DIR")
     try:
         tables = final_rows(scenario, scale)
         total = sum(len(rows) for rows in tables.values())
         with tempfile.TemporaryDirectory() as folder:
             sql_file = Path(folder) / "plan.sql"
-            for _ in range(repeat):
-                runs["render"].append(timed([*alembic, "upgrade", "head", "--sql"], sql_file))
+            for attempt in range(repeat):
+                # a cache of the benchmark's own, empty at the start of each attempt
+                os.environ["TERPSEED_CACHE_DIR"] = str(Path(folder) / f"render-cache-{attempt}")
+                runs["render_cold"].append(timed([*alembic, "upgrade", "head", "--sql"], sql_file))
+                runs["render_warm"].append(timed([*alembic, "upgrade", "head", "--sql"]))
+                os.environ["TERPSEED_CACHE_DIR"] = str(Path(folder) / f"seed-cache-{attempt}")
                 url = dbs.fresh()
-                runs["upgrade"].append(timed([*alembic, "-x", f"url={url}", "upgrade", "head"]))
+                online = [*alembic, "-x", f"url={url}"]
+                runs["upgrade_cold"].append(timed([*online, "upgrade", "head"]))
                 runs["checks"].append(timed([py, "-m", "checks", "--url", url, "--format", "json"]))
-                runs["downgrade"].append(timed([*alembic, "-x", f"url={url}", "downgrade", "base"]))
+                runs["downgrade_first"].append(timed([*online, "downgrade", "base"]))
+                runs["upgrade_warm"].append(timed([*online, "upgrade", "head"]))
+                runs["downgrade_warm"].append(timed([*online, "downgrade", "base"]))
                 baselines["load_data"].append(load_data(dbs.fresh(), tables, Path(folder)))
                 baselines["replay"].append(replay(dbs.fresh(), sql_file))
                 if with_per_row:
                     baselines["per_row"].append(per_row(dbs.fresh(), tables))
     finally:
+        if saved_cache is None:
+            os.environ.pop("TERPSEED_CACHE_DIR", None)
+        else:
+            os.environ["TERPSEED_CACHE_DIR"] = saved_cache
         dbs.drop()
     result = {"scenario": scenario, "scale": scale, "repeat": repeat, "rows": total,
+              "measured": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
               "operations": {}, "baselines": {}}
     for name, samples in runs.items():
         seconds = statistics.median(s for s, _ in samples)
@@ -222,17 +249,17 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
         if samples:
             seconds = statistics.median(samples)
             result["baselines"][name] = {"median_s": round(seconds, 3), "rows_per_s": round(total / seconds)}
-            result["operations"]["upgrade"][f"x_{name}"] = round(
-                result["operations"]["upgrade"]["median_s"] / seconds, 2)
+            for op in ("upgrade_cold", "upgrade_warm"):
+                result["operations"][op][f"x_{name}"] = round(result["operations"][op]["median_s"] / seconds, 2)
     out = ROOT / "build" / "bench" / f"{scenario}-x{scale:g}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"{scenario} x{scale:g}: {total:,} rows, median of {repeat}")
     for name, op in result["operations"].items():
         ratios = "  ".join(f"{k[2:]}={v}x" for k, v in op.items() if k.startswith("x_"))
-        print(f"  {name:10} {op['median_s']:8.2f} s  {op['rows_per_s']:>9,} rows/s  peak {op['peak_mib']:7.1f} MiB  {ratios}")
+        print(f"  {name:16} {op['median_s']:8.2f} s  {op['rows_per_s']:>9,} rows/s  peak {op['peak_mib']:7.1f} MiB  {ratios}")
     for name, b in result["baselines"].items():
-        print(f"  {name:10} {b['median_s']:8.2f} s  {b['rows_per_s']:>9,} rows/s  (baseline)")
+        print(f"  {name:16} {b['median_s']:8.2f} s  {b['rows_per_s']:>9,} rows/s  (baseline)")
     print(f"wrote {out.relative_to(ROOT)}", flush=True)
     return result
 
@@ -263,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
               f" {other['rows'] / base['rows']:.2f} times the rows):")
         for name, op in other["operations"].items():
             ratio = op["median_s"] / base["operations"][name]["median_s"]
-            print(f"  {name:10} time x{ratio:.2f}  peak {op['peak_mib']:.0f} MiB"
+            print(f"  {name:16} time x{ratio:.2f}  peak {op['peak_mib']:.0f} MiB"
                   f" (x{op['peak_mib'] / base['operations'][name]['peak_mib']:.2f})")
     return 0
 

@@ -149,8 +149,14 @@ def run_seed_chain(context) -> None:
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
-            _preflight_drift(connection, pending, params, target.shown)
-            _guard_downgrade(connection, run, pending, params, target.shown, context.script)
+            hashing = _start_hashing(connection, run, pending, context.script)
+            try:
+                _preflight_drift(connection, pending, params, target.shown)
+            except BaseException:
+                if hashing:
+                    hashing.join()
+                raise
+            _guard_downgrade(connection, run, pending, params, target.shown, context.script, hashing)
             inserting = [step.table for s in pending if s.is_upgrade
                          for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)]
             require_no_clashes(connection, run.world, inserting, target.shown)
@@ -222,8 +228,26 @@ def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url:
         )
 
 
+def _applied(connection, script) -> set[str]:
+    heads = context_heads(connection, script)
+    return {sc.revision for sc in script.iterate_revisions(heads, "base")} if heads else set()
+
+
+def _start_hashing(connection, run: SeedRun, pending: list, script):
+    """MySQL: start the downgrade guard's server-side fingerprints, which run
+    while the drift preflight reflects the schema (guard.Hashing)."""
+    from terpseed.guard import Hashing, deleted_tables
+
+    deleting = deleted_tables(pending)
+    if not deleting or connection.dialect.name != "mysql":
+        return None
+    hashing = Hashing(connection, run.world, deleting, _applied(connection, script))
+    connection.commit()
+    return hashing
+
+
 def _guard_downgrade(connection, run: SeedRun, pending: list, params: P.SeedParams, shown_url: str,
-                     script) -> None:
+                     script, hashing=None) -> None:
     """Look before deleting: seeded rows users edited, and user rows that
     depend on seeded rows; either stops the downgrade before it deletes."""
     from terpseed.guard import deleted_tables, edited_rows, user_dependents
@@ -231,9 +255,8 @@ def _guard_downgrade(connection, run: SeedRun, pending: list, params: P.SeedPara
     deleting = deleted_tables(pending)
     if not deleting:
         return
-    heads = context_heads(connection, script)
-    applied = {sc.revision for sc in script.iterate_revisions(heads, "base")} if heads else set()
-    edited = edited_rows(connection, run.world, deleting, applied)
+    applied = _applied(connection, script)
+    edited = edited_rows(connection, run.world, deleting, applied, hashing)
     if edited and params.edited == "stop":
         listed = "; ".join(f"{t} ({len(ids)} rows: {', '.join(map(str, ids[:5]))}{', ...' if len(ids) > 5 else ''})"
                            for t, ids in sorted(edited.items()))

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
+import threading
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -163,28 +165,26 @@ def expected_rows(world: World, name: str, applied: set[str]) -> dict[int, tuple
 
 
 def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
-                applied: set[str]) -> dict[str, list[int]]:
+                applied: set[str], hashing: "Hashing | None" = None) -> dict[str, list[int]]:
     """Seeded rows whose values are no longer what the seeds wrote (inserts, as
-    changed by the updates of the ``applied`` revisions): {table: [ids]}."""
+    changed by the updates of the ``applied`` revisions): {table: [ids]}.
+    On MySQL, ``hashing`` is the server's fingerprinting if already started."""
+    if connection.dialect.name == "mysql":  # reading every row back costs more than hashing
+        suspects = (hashing or Hashing(connection, world, deleting, applied)).result()
+    else:
+        suspects = {name: None for name in deleting}
     edited: dict[str, list[int]] = {}
-    for name in deleting:
+    for name, ids in suspects.items():
         table = metadata.tables[name]
-        if connection.dialect.name == "mysql":  # reading every row back costs more than hashing
-            updates = sorted(k for k, (rev, u) in world.updates.items() if u.table == name and rev in applied)
-            tag = hashlib.sha256("\0".join(updates).encode()).hexdigest()[:16]
-            expected = world.cache.remember(
-                f"fingerprints/{name}.{tag}",
-                lambda: expected_fingerprints(table, expected_rows(world, name, applied)))
-            suspects = fingerprint_suspects(connection, table, seeded_ranges(world, name), expected)
-            if not suspects:
-                continue
-            wanted = expected_rows(world, name, applied)
-            rows = [row for start in range(0, len(suspects), 500)
-                    for row in connection.execute(sa.select(table).where(
-                        _in_runs(table.c.id, id_ranges(suspects[start:start + 500]))))]
-        else:
-            wanted = expected_rows(world, name, applied)
+        if ids == []:
+            continue
+        wanted = expected_rows(world, name, applied)
+        if ids is None:
             rows = connection.execute(sa.select(table).where(_in_runs(table.c.id, id_ranges(wanted))))
+        else:
+            rows = [row for start in range(0, len(ids), 500)
+                    for row in connection.execute(sa.select(table).where(
+                        _in_runs(table.c.id, id_ranges(ids[start:start + 500]))))]
         changed = []
         for row in rows:
             seeded = wanted[row.id]
@@ -195,6 +195,69 @@ def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
         if changed:
             edited[name] = sorted(changed)
     return edited
+
+
+FINGERPRINT_CONNECTIONS = 2  # the server hashes two tables at once
+
+
+class Hashing:
+    """MySQL: the server fingerprints the seeded rows of every table being
+    deleted (``fingerprint_suspects``), FINGERPRINT_CONNECTIONS tables at once
+    on connections of their own with this connection's session settings (the
+    time zone shapes TIMESTAMP text), in the background from the moment it is
+    created; ``result()`` waits for {table: suspect ids}."""
+
+    def __init__(self, connection: sa.Connection, world: World, deleting: list[str], applied: set[str]):
+        self.deleting = list(deleting)
+        work = []
+        for name in deleting:
+            table = metadata.tables[name]
+            updates = sorted(k for k, (rev, u) in world.updates.items() if u.table == name and rev in applied)
+            tag = hashlib.sha256("\0".join(updates).encode()).hexdigest()[:16]
+            expected = world.cache.remember(
+                f"fingerprints/{name}.{tag}",
+                lambda: expected_fingerprints(table, expected_rows(world, name, applied)))
+            ranges = seeded_ranges(world, name)
+            work.append((sum(hi - lo + 1 for lo, hi in ranges), name, ranges, expected))
+        work.sort(key=lambda item: -item[0])  # the largest first, for an even share
+        self.session = tuple(connection.exec_driver_sql(
+            "SELECT @@session.time_zone, @@session.sql_mode, @@session.character_set_client").one())
+        self.engine = connection.engine
+        self.pending: queue.SimpleQueue = queue.SimpleQueue()
+        for item in work:
+            self.pending.put(item)
+        self.found: dict[str, list[int]] = {}
+        self.errors: list[BaseException] = []
+        self.threads = [threading.Thread(target=self._hash_tables, name=f"terpseed-guard-{i}", daemon=True)
+                        for i in range(min(FINGERPRINT_CONNECTIONS, len(work)))]
+        for thread in self.threads:
+            thread.start()
+
+    def _hash_tables(self) -> None:
+        try:
+            with self.engine.connect() as own:
+                own.exec_driver_sql("SET time_zone = %s, sql_mode = %s, NAMES %s", self.session)
+                while not self.errors:
+                    try:
+                        _rows, name, ranges, expected = self.pending.get_nowait()
+                    except queue.Empty:
+                        break
+                    self.found[name] = fingerprint_suspects(own, metadata.tables[name], ranges, expected)
+                own.rollback()
+        except BaseException as error:  # noqa: BLE001 - raised by result()
+            self.errors.append(error)
+
+    def join(self) -> None:
+        self.errors.append(SystemExit())  # stop taking tables
+        for thread in self.threads:
+            thread.join()
+
+    def result(self) -> dict[str, list[int]]:
+        for thread in self.threads:
+            thread.join()
+        if self.errors:
+            raise self.errors[0]
+        return {name: self.found[name] for name in self.deleting}
 
 
 def seeded_ranges(world: World, name: str) -> list[tuple[int, int]]:
