@@ -39,13 +39,16 @@ def test_offline_sqlite_dialect_is_chosen_with_x_dialect():
 
 
 class _Capture:
-    """Statements sent to the database, in order (SQLAlchemy cursor events)."""
+    """Statements sent to the database as they are, with no parameters, in
+    order (SQLAlchemy cursor events): what the seed runs.  The guard's own
+    reads (and its helper connections' session settings) carry parameters."""
 
     def __init__(self):
         self.statements: list[str] = []
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        if not parameters:
+            self.statements.append(statement)
 
 
 def _statements_of(offline_text: str) -> list[str]:
