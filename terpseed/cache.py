@@ -90,9 +90,8 @@ class PlanCache(NoCache):
 
     enabled = True
 
-    def __init__(self, folder: Path, describe: str):
+    def __init__(self, folder: Path):
         self.root = folder
-        self.describe = describe
         self._touched = False
 
     @classmethod
@@ -101,7 +100,7 @@ class PlanCache(NoCache):
             return NoCache()
         base = Path(folder or os.environ.get(DIR_ENV) or DEFAULT_DIR)
         key = hashlib.sha256(f"{code_fingerprint()}\0{describe}".encode()).hexdigest()[:32]
-        return cls(base / key, describe)
+        return cls(base / key)
 
     # -- rows ------------------------------------------------------------
     def load_rows(self, name: str) -> list[dict] | None:

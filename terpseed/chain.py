@@ -118,7 +118,6 @@ def run_seed_chain(context) -> None:
         renderer=SqlRenderer(dialect),
         world=World(params, seed_steps(context.script), cache=cache),
         progress=progress_for(params.quiet, context.is_offline_mode()),
-        cache=cache,
     )
     context.config.attributes[RUN_KEY] = run
     common = dict(

@@ -228,6 +228,7 @@ class Hashing:
             self.pending.put(item)
         self.found: dict[str, list[int]] = {}
         self.errors: list[BaseException] = []
+        self.stop = threading.Event()  # set on an error or by join(): take no more tables
         self.threads = [threading.Thread(target=self._hash_tables, name=f"terpseed-guard-{i}", daemon=True)
                         for i in range(min(FINGERPRINT_CONNECTIONS, len(work)))]
         for thread in self.threads:
@@ -237,7 +238,7 @@ class Hashing:
         try:
             with self.engine.connect() as own:
                 own.exec_driver_sql("SET time_zone = %s, sql_mode = %s, NAMES %s", self.session)
-                while not self.errors:
+                while not self.stop.is_set():
                     try:
                         _rows, name, ranges, expected = self.pending.get_nowait()
                     except queue.Empty:
@@ -246,9 +247,11 @@ class Hashing:
                 own.rollback()
         except BaseException as error:  # noqa: BLE001 - raised by result()
             self.errors.append(error)
+            self.stop.set()
 
     def join(self) -> None:
-        self.errors.append(SystemExit())  # stop taking tables
+        """Stop after the tables being hashed and wait (the run failed elsewhere)."""
+        self.stop.set()
         for thread in self.threads:
             thread.join()
 

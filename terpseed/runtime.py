@@ -28,7 +28,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from alembic import context, op
 
 from terpseed import relations
-from terpseed.cache import CacheDamaged, NoCache
+from terpseed.cache import CacheDamaged
 from terpseed.cache import warn as cache_warn
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
@@ -117,7 +117,7 @@ class RenderedRevision:
     def _cache(self):
         """The cache and this revision's entry in it; no entry for a downgrade
         that keeps edited rows (its statements are its own)."""
-        cache = self.run.cache
+        cache = self.run.world.cache
         if not cache.enabled or (self.direction == "downgrade" and self.run.keep):
             return cache, None
         return cache, (self.run.renderer.dialect_name, self.revision, self.direction)
@@ -219,7 +219,6 @@ class SeedRun:
     renderer: SqlRenderer
     world: World
     keep: dict[str, list[int]] = field(default_factory=dict)  # edited rows a downgrade leaves
-    cache: NoCache = field(default_factory=NoCache)
     progress: SilentProgress = field(default_factory=SilentProgress)
 
     def apply(self, rendered: RenderedRevision, message: str) -> None:

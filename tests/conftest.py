@@ -21,19 +21,12 @@ def _no_env_url(monkeypatch):
 def _own_seed_cache(tmp_path_factory):
     """The tests keep their seed cache (terpseed/cache.py) to themselves, not
     in var/cache: the first run of each scenario generates, later ones replay."""
-    import os
-
     from terpseed.cache import DIR_ENV, SWITCH_ENV
 
-    saved = {k: os.environ.get(k) for k in (DIR_ENV, SWITCH_ENV)}
-    os.environ[DIR_ENV] = str(tmp_path_factory.mktemp("seed-cache"))
-    os.environ.pop(SWITCH_ENV, None)
-    yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DIR_ENV, str(tmp_path_factory.mktemp("seed-cache")))
+        patch.delenv(SWITCH_ENV, raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")

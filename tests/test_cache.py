@@ -59,10 +59,7 @@ def test_warm_run_reads_the_statements_it_kept(cache_dir):
         sql = "/* replayed */ " + record[0]
         records[i] = (sql, record[1], record[2], zlib.crc32(sql.encode()))
         break
-    writer = C._Writer(C.PlanCache(path.parents[3], "test"), path)
-    for record in records:
-        writer.add(record)
-    writer.commit()
+    C.PlanCache(path.parents[3])._write(path, records)
     replayed = render(cache_dir)
     assert "/* replayed */ INSERT" in replayed
     # the same statements but that one, and the header's SHA-256 tells the difference
@@ -99,10 +96,7 @@ def test_a_damaged_entry_is_reported_ignored_and_written_again(cache_dir, damage
         chunk = next(i for i, r in enumerate(records) if len(r) == 4)
         sql, table, rows, crc = records[chunk]
         records[chunk] = (sql.replace("INSERT", "DELETE", 1), table, rows, crc)
-        writer = C._Writer(C.PlanCache(path.parents[3], "test"), path)
-        for record in records:
-            writer.add(record)
-        writer.commit()
+        C.PlanCache(path.parents[3])._write(path, records)
     code, out, err = run_alembic(*LIGHT, "upgrade", "head", "--sql", env={C.DIR_ENV: str(cache_dir)})
     assert code == 0, err
     assert out == cold
