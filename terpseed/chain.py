@@ -150,7 +150,7 @@ def run_seed_chain(context) -> None:
             require_schema(connection, run.world.steps, target.shown)
             hashing = _start_hashing(connection, run, pending, context.script)
             try:
-                _preflight_drift(connection, pending, params, target.shown)
+                _preflight_drift(connection, pending, params, target.shown, run.world.cache)
             except BaseException:
                 if hashing:
                     hashing.join()
@@ -204,15 +204,19 @@ def _require_confirmation(params: P.SeedParams, pending: list, target: T.Target)
         )
 
 
-def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str) -> None:
+def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str, cache) -> None:
     """Compare the live schema with the model for every table the pending
     revisions touch; errors stop the run (unless -x preflight=warn)."""
     import sys
 
-    from terpseed.drift import describe, drift
+    from terpseed.drift import describe, drift, schema_snapshot
 
     tables = {step.table for s in pending for step in getattr(s.revision.module, "STEPS", ())}
-    errors, warnings = drift(connection, tables)
+    if cache.enabled:  # the same schema gives the same answer: look it up by its digest
+        errors, warnings = cache.remember(f"drift/{schema_snapshot(connection, tables)}",
+                                          lambda: drift(connection, tables))
+    else:
+        errors, warnings = drift(connection, tables)
     connection.commit()
     if errors and params.preflight == "warn":
         warnings = {**warnings, **{t: errors[t] + warnings.get(t, []) for t in errors}}
