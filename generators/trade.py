@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 
 from generators.access import staff_with_job
@@ -310,11 +311,11 @@ class Line:
     margin_overridden: bool = False
     is_sample: bool = False
 
-    @property
+    @cached_property  # the inputs are fixed once built; read in hot loops
     def line_total(self) -> Decimal:
         return q2(self.qty * self.unit_price)
 
-    @property
+    @cached_property  # the inputs are fixed once built; read in hot loops
     def line_cogs(self) -> Decimal:
         return q2(self.qty * self.unit_cogs)
 
@@ -355,7 +356,7 @@ class Order:
     payments: list = field(default_factory=list)  # (date, amount, method)
     returns: list = field(default_factory=list)   # Return
 
-    @property
+    @cached_property  # the inputs are fixed once built; read in hot loops
     def subtotal(self) -> Decimal:
         return sum((l.line_total for l in self.lines), ZERO)
 
@@ -363,7 +364,7 @@ class Order:
     def total(self) -> Decimal:
         return self.subtotal - self.discount
 
-    @property
+    @cached_property  # the inputs are fixed once built; read in hot loops
     def total_cogs(self) -> Decimal:
         return sum((l.line_cogs for l in self.lines), ZERO)
 

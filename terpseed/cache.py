@@ -10,7 +10,9 @@ scenario, seed and scale.  Change any of them and the key changes: nothing
 stale is ever read.  Two kinds of entry:
 
 * ``rows/<table>``: a table's generated rows (and an update step's), read by
-  the world instead of running the generator again;
+  the world instead of running the generator again; stored column by column
+  (``terpseed.columns``), which pickles several times faster than rows of
+  Decimals and datetimes;
 * ``sql/<dialect>/<revision>.<direction>``: a revision's rendered statements,
   replayed instead of rendered again (a downgrade that keeps edited rows
   renders its own);
@@ -38,6 +40,8 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from terpseed import columns
+
 ROOT = Path(__file__).resolve().parent.parent
 DIR_ENV = "TERPSEED_CACHE_DIR"
 SWITCH_ENV = "TERPSEED_CACHE"
@@ -45,7 +49,7 @@ DEFAULT_DIR = ROOT / "var" / "cache"
 KEEP = 3  # keys (scenario, seed, scale and code versions) kept at once
 SOURCES = ("terpseed", "generators", "templates", "seeds")
 PACKAGES = ("Faker", "SQLAlchemy", "Jinja2")
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 2  # bump when the layout of an entry changes
 LEVEL = 1  # gzip level: fast; SQL text still shrinks about sixfold
 
 
@@ -105,17 +109,12 @@ class PlanCache(NoCache):
     # -- rows ------------------------------------------------------------
     def load_rows(self, name: str) -> list[dict] | None:
         stored = self._read(self.root / "rows" / f"{name}.pickle.gz")
-        if stored is None:
-            return None
-        columns, values = stored
-        return [dict(zip(columns, row)) for row in values]
+        return None if stored is None else columns.decode(stored)
 
     def save_rows(self, name: str, rows: list[dict]) -> None:
-        columns = list(rows[0]) if rows else []
-        if any(list(row) != columns for row in rows):
-            return  # rows of uneven shape are left to the generator (never the case today)
-        self._write(self.root / "rows" / f"{name}.pickle.gz",
-                    [(columns, [tuple(row.values()) for row in rows])])
+        stored = columns.encode(rows)
+        if stored is not None:  # rows of uneven shape are left to the generator (never the case today)
+            self._write(self.root / "rows" / f"{name}.pickle.gz", [stored])
 
     def remember(self, entry: str, compute: Callable[[], object]) -> object:
         path = self.root / "derived" / f"{entry}.pickle.gz"

@@ -58,7 +58,8 @@ def literal_function(compiler, type_: sa.types.TypeEngine) -> Callable[[Any], st
     process = type_.dialect_impl(dialect).literal_processor(dialect)
     if process is None:  # pragma: no cover - every schema type has one
         raise SeedError(f"the {dialect.name} dialect cannot render {type_} literals")
-    if getattr(dialect, "_backslash_escapes", False):
+    if getattr(dialect, "_backslash_escapes", False) and isinstance(type_, sa.String):
+        # only text can hold a backslash: numbers and dates never do
         return lambda value: process(value).replace("\\", "\\\\")
     return process
 

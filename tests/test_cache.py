@@ -13,7 +13,7 @@ import pytest
 
 from terpseed import cache as C
 from terpseed.params import parse_seed_params
-from tests.support import ROOT, alembic_ok, counts, run_alembic, snapshot
+from tests.support import ROOT, alembic_ok, counts, execute, run_alembic, snapshot
 
 LIGHT = ("-x", "scenario=light", "-x", "quiet=true")
 
@@ -147,3 +147,51 @@ def test_a_warm_upgrade_and_downgrade_write_and_remove_the_same_rows(terp_db, ca
     assert snapshot(terp_db) == uncached
     alembic_ok("-x", f"url={terp_db}", *LIGHT, "downgrade", "base", env=env)
     assert counts(terp_db) == empty
+
+
+def test_rows_are_stored_by_column_and_come_back_equal_in_type_and_form():
+    """terpseed.columns: Decimals keep their exponent, datetimes their
+    microseconds, keys their order; NULLs and mixed columns stay as they are."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from terpseed import columns
+
+    rows = [
+        {"id": 1, "amount": Decimal("1.50"), "at": dt.datetime(2025, 1, 1, 9, 30, 0, 250),
+         "day": dt.date(2025, 1, 2), "maybe": None, "flag": True, "mixed": 1, "meta": {"b": [1]}},
+        {"id": 2, "amount": Decimal("-0.00"), "at": dt.datetime(2025, 12, 31, 23, 59, 59),
+         "day": dt.date(2024, 2, 29), "maybe": Decimal("7"), "flag": False, "mixed": Decimal("1"),
+         "meta": None},
+    ]
+    stored = columns.encode(rows)
+    kinds = dict(zip(stored[0], (kind for kind, _values in stored[1])))
+    assert kinds == {"id": "", "amount": "Decimal", "at": "datetime", "day": "date", "maybe": "",
+                     "flag": "", "mixed": "", "meta": ""}
+    back = columns.decode(pickle.loads(pickle.dumps(stored)))
+    assert back == rows
+    assert [list(row) for row in back] == [list(row) for row in rows]
+    assert [(str(r["amount"]), type(r["mixed"])) for r in back] == [("1.50", int), ("-0.00", Decimal)]
+    assert columns.decode(columns.encode([])) == []
+    assert columns.encode([{"a": 1, "b": 2}, {"b": 2, "a": 1}]) is None  # key order differs
+    assert columns.encode([{"a": 1, "b": 2}, {"a": 1}]) is None
+    aware = [{"id": 1, "at": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)}]
+    assert columns.decode(columns.encode(aware)) == aware  # not text: kept as the value
+
+
+def test_the_remembered_drift_answer_never_hides_a_later_change(terp_db, cache_dir):
+    """The drift preflight's result is kept under a digest of the live
+    schema: the same schema reuses it, a changed one is compared again."""
+    env = {C.DIR_ENV: str(cache_dir)}
+    url = ("-x", f"url={terp_db}", *LIGHT)
+    alembic_ok(*url, "upgrade", "head", env=env)
+    alembic_ok(*url, "downgrade", "base", env=env)  # the same schema: the same answer, kept once
+    assert len(entries(cache_dir, "derived/drift/*.pickle.gz")) == 1
+    empty = snapshot(terp_db)
+    execute(terp_db, "ALTER TABLE vendors DROP COLUMN notes")
+    code, out, err = run_alembic(*url, "upgrade", "head", env=env)
+    assert code != 0
+    assert "vendors: notes: missing" in out + err
+    assert "nothing was written" in out + err
+    assert snapshot(terp_db) == empty
+    assert len(entries(cache_dir, "derived/drift/*.pickle.gz")) == 2
