@@ -17,11 +17,12 @@ def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
     assert report["rows"] > 4000
     assert set(report["operations"]) == {"render_cold", "render_warm", "upgrade_cold", "checks",
                                          "downgrade_first", "upgrade_warm", "downgrade_warm"}
-    assert set(report["baselines"]) == {"load_data", "replay", "per_row"}
+    assert set(report["baselines"]) == {"load_data", "load_data_unchecked", "replay", "per_row"}
     for op in report["operations"].values():
         assert op["median_s"] > 0 and op["peak_mib"] > 0 and op["rows_per_s"] > 0
     for upgrade in ("upgrade_cold", "upgrade_warm"):
-        assert set(report["operations"][upgrade]) >= {"x_load_data", "x_replay", "x_per_row"}
+        assert set(report["operations"][upgrade]) >= {"x_load_data", "x_load_data_unchecked", "x_replay",
+                                                      "x_per_row"}
         assert report["operations"][upgrade]["x_load_data"] > 0
     assert "rows/s" in result.stdout
     half = json.loads((ROOT / "build" / "bench" / "light-x0.5.json").read_text())
