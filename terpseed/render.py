@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -206,7 +207,11 @@ class SqlRenderer:
             self._column_renderers[key] = render
         return render
 
-    def row_renderer(self, table: str, columns: Sequence[str]) -> Callable[[dict], str]:
+    def rows_renderer(self, table: str, columns: Sequence[str]) -> Callable[[list[dict]], str]:
+        """Renders rows as the ``(...), (...)`` of a multi-row INSERT, each
+        value checked against its column.  Column by column: each column's
+        values go through its renderer in one ``map`` (a column without NULLs
+        skips the NULL test), then the rows are joined."""
         key = (table, tuple(columns))
         renderer = self._row_renderers.get(key)
         if renderer is None:
@@ -222,21 +227,22 @@ class SqlRenderer:
                 )
             if columns[0] != "id":
                 raise SeedError(f"template for {table} must list 'id' first")
-            typed = [(c, _column_renderer(self._compiler, table, sa_table.c[c])) for c in columns]
+            plan = [(operator.itemgetter(c), _column_renderer(self._compiler, table, sa_table.c[c]),
+                     self.column_renderer(table, c)) for c in columns]
             expected = frozenset(columns)
 
-            def renderer(row: dict) -> str:
-                if row.keys() != expected:
-                    extra = sorted(set(row) - expected)
-                    lacking = sorted(expected - set(row))
+            def renderer(rows: list[dict]) -> str:
+                if set(map(len, rows)) - {len(expected)} or not all(map(expected.issuperset, rows)):
+                    row = next(r for r in rows if r.keys() != expected)
                     raise SeedError(
                         f"generator row for {table} does not match its template:"
-                        f" extra keys {extra}, missing keys {lacking}"
+                        f" extra keys {sorted(set(row) - expected)}, missing keys {sorted(expected - set(row))}"
                     )
-                return "(" + ", ".join([
-                    fn(value) if (value := row[c]) is not None else _null(table, sa_table.c[c])
-                    for c, fn in typed
-                ]) + ")"
+                rendered = []
+                for get, typed, nullable in plan:
+                    values = list(map(get, rows))
+                    rendered.append(list(map(nullable if None in values else typed, values)))
+                return ",\n".join(["(" + ", ".join(row) + ")" for row in zip(*rendered)])
 
             self._row_renderers[key] = renderer
         return renderer
@@ -251,8 +257,7 @@ class SqlRenderer:
         return ",\n    ".join(parts)
 
     def values(self, table: str, columns: Sequence[str], rows: Iterable[dict]) -> str:
-        render = self.row_renderer(table, columns)
-        return ",\n".join(render(row) for row in rows)
+        return self.rows_renderer(table, columns)(list(rows))
 
     def literal(self, value: Any, type_: sa.types.TypeEngine) -> str:
         if value is None:
