@@ -23,7 +23,7 @@ from terpseed.runtime import RUN_KEY, SeedRun
 from terpseed.schema import metadata
 from terpseed.version_table import guard as guard_version_table
 from terpseed.lock import seed_lock
-from terpseed.world import Step, World, update_key
+from terpseed.world import Step, World, few_collections, update_key
 
 SEED_VERSION_TABLE = "seed_version"
 
@@ -108,6 +108,11 @@ def _verify_approval(run: SeedRun, pending: list) -> None:
 
 
 def run_seed_chain(context) -> None:
+    with few_collections():
+        _run_seed_chain(context)
+
+
+def _run_seed_chain(context) -> None:
     x_args, target, dialect = _setup(context, P.SEED_OPTIONS)
     params = P.parse_seed_params(x_args)
     version_table = _version_table(context, SEED_VERSION_TABLE)
