@@ -49,7 +49,7 @@ DEFAULT_DIR = ROOT / "var" / "cache"
 KEEP = 3  # keys (scenario, seed, scale and code versions) kept at once
 SOURCES = ("terpseed", "generators", "templates", "seeds")
 PACKAGES = ("Faker", "SQLAlchemy", "Jinja2")
-FORMAT = 2  # bump when the layout of an entry changes
+FORMAT = 3  # bump when the layout of an entry changes
 LEVEL = 1  # gzip level: fast; SQL text still shrinks about sixfold
 
 
@@ -108,13 +108,19 @@ class PlanCache(NoCache):
 
     # -- rows ------------------------------------------------------------
     def load_rows(self, name: str) -> list[dict] | None:
-        stored = self._read(self.root / "rows" / f"{name}.pickle.gz")
-        return None if stored is None else columns.decode(stored)
+        def rows(records: Iterator) -> list[dict]:
+            try:
+                return columns.decode(records)
+            except (ValueError, TypeError, KeyError) as error:
+                raise CacheDamaged(f"the seed cache entry {path} does not hold rows"
+                                   f" ({error.__class__.__name__}); it is ignored and will be written again")
+        path = self.root / "rows" / f"{name}.pickle.gz"
+        return self._read(path, rows)
 
     def save_rows(self, name: str, rows: list[dict]) -> None:
-        stored = columns.encode(rows)
-        if stored is not None:  # rows of uneven shape are left to the generator (never the case today)
-            self._write(self.root / "rows" / f"{name}.pickle.gz", [stored])
+        records = columns.encode(rows)
+        if records is not None:  # rows of uneven shape are left to the generator (never the case today)
+            self._write(self.root / "rows" / f"{name}.pickle.gz", records)
 
     def remember(self, entry: str, compute: Callable[[], object]) -> object:
         path = self.root / "derived" / f"{entry}.pickle.gz"
@@ -145,17 +151,26 @@ class PlanCache(NoCache):
         return _Writer(self, self._statements_path(dialect, revision, direction))
 
     # -- files -----------------------------------------------------------
-    def _read(self, path: Path):
+    def _read(self, path: Path, consume: Callable[[Iterator], object] = lambda records: next(records)):
+        """What ``consume`` makes of the entry's records (the first record by
+        default); None when there is no entry or it is damaged."""
         if not path.exists():
             return None
         self._touch()
+        records = _records(path)
         try:
-            records = list(_records(path))
+            value = consume(records)
+            for _rest in records:  # read to the end mark: a cut-off entry is damaged
+                pass
+        except StopIteration:  # no record before the end mark
+            warn(f"the seed cache entry {path} is empty; it is ignored and will be written again")
+            path.unlink(missing_ok=True)
+            return None
         except CacheDamaged as error:
             warn(str(error))
             path.unlink(missing_ok=True)
             return None
-        return records[0]
+        return value
 
     def _write(self, path: Path, records: Iterable) -> None:
         writer = _Writer(self, path)
@@ -187,8 +202,9 @@ def _records(path: Path) -> Iterator:
     """The records of an entry, up to its end mark; CacheDamaged if it is cut short or corrupt."""
     try:
         with gzip.open(path, "rb") as stream:
-            unpickler = pickle.Unpickler(stream)
-            while (record := unpickler.load()) != END:
+            # an unpickler of its own per record: the writer clears its memo after
+            # each one, and one unpickler's memo would carry over from record to record
+            while (record := pickle.load(stream)) != END:
                 yield record
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError) as error:
         raise CacheDamaged(f"the seed cache entry {path} cannot be read ({error.__class__.__name__});"

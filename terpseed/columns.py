@@ -14,7 +14,9 @@ key order included, for rows whose keys are the first row's, in its order
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 TEXT_CODECS = {  # type: (to text, from text); each exact for every value of the type
@@ -37,15 +39,22 @@ def _encode_column(values: list) -> tuple[str, list]:
 DECODERS = {kind.__name__: codec[1] for kind, codec in TEXT_CODECS.items()}
 
 
-def encode(rows: list[dict]) -> tuple[list[str], list[tuple[str, list]]] | None:
-    """(columns, [(codec name, values) per column]); None for rows of uneven keys."""
+def encode(rows: list[dict]) -> Iterator[list[str] | tuple[str, list]] | None:
+    """The columns' names, then (codec name, values) column after column,
+    made one at a time (a table's rows are not copied whole); None for rows
+    of uneven keys."""
     columns = list(rows[0]) if rows else []
     if rows and set(map(tuple, rows)) != {tuple(columns)}:  # each row's keys, in order
         return None
-    return columns, [_encode_column(list(map(operator.itemgetter(c), rows))) for c in columns]
+    return itertools.chain([columns], (_encode_column(list(map(operator.itemgetter(c), rows)))
+                                       for c in columns))
 
 
-def decode(stored: tuple[list[str], list[tuple[str, list]]]) -> list[dict]:
-    columns, encoded = stored
-    values = [list(map(DECODERS[kind], texts)) if kind else texts for kind, texts in encoded]
+def decode(records: Iterable) -> list[dict]:
+    """The rows back from ``encode``'s records, decoding a column as it comes."""
+    records = iter(records)
+    columns = next(records)
+    values = [list(map(DECODERS[kind], texts)) if kind else texts for kind, texts in records]
+    if len(values) != len(columns):
+        raise ValueError(f"{len(columns)} columns named, {len(values)} stored")
     return [dict(zip(columns, row)) for row in zip(*values)]

@@ -164,11 +164,11 @@ def test_rows_are_stored_by_column_and_come_back_equal_in_type_and_form():
          "day": dt.date(2024, 2, 29), "maybe": Decimal("7"), "flag": False, "mixed": Decimal("1"),
          "meta": None},
     ]
-    stored = columns.encode(rows)
-    kinds = dict(zip(stored[0], (kind for kind, _values in stored[1])))
+    stored = list(columns.encode(rows))  # the names, then one record per column
+    kinds = dict(zip(stored[0], (kind for kind, _values in stored[1:])))
     assert kinds == {"id": "", "amount": "Decimal", "at": "datetime", "day": "date", "maybe": "",
                      "flag": "", "mixed": "", "meta": ""}
-    back = columns.decode(pickle.loads(pickle.dumps(stored)))
+    back = columns.decode(pickle.loads(pickle.dumps(record)) for record in stored)
     assert back == rows
     assert [list(row) for row in back] == [list(row) for row in rows]
     assert [(str(r["amount"]), type(r["mixed"])) for r in back] == [("1.50", int), ("-0.00", Decimal)]
@@ -177,6 +177,8 @@ def test_rows_are_stored_by_column_and_come_back_equal_in_type_and_form():
     assert columns.encode([{"a": 1, "b": 2}, {"a": 1}]) is None
     aware = [{"id": 1, "at": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)}]
     assert columns.decode(columns.encode(aware)) == aware  # not text: kept as the value
+    with pytest.raises(ValueError):  # a column short: never taken for rows
+        columns.decode(stored[:-1])
 
 
 def test_the_remembered_drift_answer_never_hides_a_later_change(terp_db, cache_dir):
@@ -195,3 +197,13 @@ def test_the_remembered_drift_answer_never_hides_a_later_change(terp_db, cache_d
     assert "nothing was written" in out + err
     assert snapshot(terp_db) == empty
     assert len(entries(cache_dir, "derived/drift/*.pickle.gz")) == 2
+
+
+def test_an_entry_of_many_records_reads_back_as_written(tmp_path):
+    """Each record is pickled with a fresh memo: a value repeated inside one
+    record (a column of equal strings) must not resolve to another record's."""
+    shared = "user"
+    records = [["id", "role"], ("", [1, 2, 3]), ("", [shared, "admin", shared, shared]), ("x", ["admin", shared])]
+    path = tmp_path / "k" / "derived" / "many.pickle.gz"
+    C.PlanCache(tmp_path / "k")._write(path, records)
+    assert list(C._records(path)) == records
