@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ def _end(ctx) -> dt.datetime:
     return dt.datetime(e.year, e.month, e.day, 23, 59, 59)
 
 
+@functools.lru_cache(maxsize=None)  # one object per moment: the ledger's rows share them
 def _at(day: dt.date, hour: int = 11) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, 0, 0)
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import ROUND_HALF_UP, Decimal
 
 from generators.access import staff_with_job
@@ -310,14 +309,14 @@ class Line:
     cogs_overridden: bool = False
     margin_overridden: bool = False
     is_sample: bool = False
+    # worked out once when built (quantity and prices never change after), in
+    # __init__'s own order: every Line keeps the compact shared-key __dict__
+    line_total: Decimal = field(init=False, repr=False, compare=False)
+    line_cogs: Decimal = field(init=False, repr=False, compare=False)
 
-    @cached_property  # the inputs are fixed once built; read in hot loops
-    def line_total(self) -> Decimal:
-        return q2(self.qty * self.unit_price)
-
-    @cached_property  # the inputs are fixed once built; read in hot loops
-    def line_cogs(self) -> Decimal:
-        return q2(self.qty * self.unit_cogs)
+    def __post_init__(self) -> None:
+        self.line_total = q2(self.qty * self.unit_price)
+        self.line_cogs = q2(self.qty * self.unit_cogs)
 
     @property
     def margin_dollar(self) -> Decimal:
@@ -355,18 +354,17 @@ class Order:
     due_date: dt.date | None = None
     payments: list = field(default_factory=list)  # (date, amount, method)
     returns: list = field(default_factory=list)   # Return
+    # worked out once when built (an order's lines never change after), as Line's totals
+    subtotal: Decimal = field(init=False, repr=False, compare=False)
+    total_cogs: Decimal = field(init=False, repr=False, compare=False)
 
-    @cached_property  # the inputs are fixed once built; read in hot loops
-    def subtotal(self) -> Decimal:
-        return sum((l.line_total for l in self.lines), ZERO)
+    def __post_init__(self) -> None:
+        self.subtotal = sum((l.line_total for l in self.lines), ZERO)
+        self.total_cogs = sum((l.line_cogs for l in self.lines), ZERO)
 
     @property
     def total(self) -> Decimal:
         return self.subtotal - self.discount
-
-    @cached_property  # the inputs are fixed once built; read in hot loops
-    def total_cogs(self) -> Decimal:
-        return sum((l.line_cogs for l in self.lines), ZERO)
 
     @property
     def total_margin(self) -> Decimal:
