@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import tempfile
 import threading
 import zlib
 from dataclasses import dataclass, field
@@ -180,6 +181,26 @@ class RenderedRevision:
         ])
 
 
+def print_offline(impl, rendered: RenderedRevision, message: str, run: "SeedRun") -> None:
+    """Print a revision's statements under a header that gives their SHA-256.
+    The header comes first, so the statements wait in a temporary file (not
+    in memory: a revision's SQL runs to hundreds of MB at scale 10) until
+    the last one is rendered and hashed."""
+    digest = hashlib.sha256()
+    kept: list[tuple[int, str, int]] = []  # (bytes, table, rows) of each statement
+    with tempfile.TemporaryFile() as spool:
+        for chunk in rendered.chunks(run.progress):
+            data = chunk.sql.encode("utf-8")
+            digest.update(data + b";\n\n")  # as statements_sha256
+            spool.write(data)
+            kept.append((len(data), chunk.table, chunk.rows))
+        impl.static_output(rendered.header(message, run.params, run.renderer.dialect_name, digest.hexdigest()))
+        spool.seek(0)
+        for size, table, rows in kept:
+            impl.static_output(spool.read(size).decode("utf-8") + ";")
+            run.progress.advance(table, rows)
+
+
 def statements_sha256(chunks: Iterable[Chunk]) -> str:
     """Of the statements exactly as they are printed offline (each followed by ";\n\n")."""
     digest = hashlib.sha256()
@@ -228,12 +249,7 @@ class SeedRun:
         failed = True
         try:
             if migration.as_sql:
-                chunks = list(rendered.chunks(self.progress))
-                migration.impl.static_output(rendered.header(
-                    message, self.params, self.renderer.dialect_name, statements_sha256(chunks)))
-                for chunk in chunks:
-                    migration.impl.static_output(chunk.sql + ";")
-                    self.progress.advance(chunk.table, chunk.rows)
+                print_offline(migration.impl, rendered, message, self)
             else:
                 execute(migration.connection, rendered.chunks(self.progress), self.progress)
             failed = False
