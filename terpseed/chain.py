@@ -153,14 +153,15 @@ def _run_seed_chain(context) -> None:
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
-            hashing = _start_hashing(connection, run, pending, context.script)
+            applied = _applied(connection, context.script)  # the seed lock keeps it so
+            hashing = _start_hashing(connection, run, pending, applied)
             try:
                 _preflight_drift(connection, pending, params, target.shown, run.world.cache)
             except BaseException:
                 if hashing:
                     hashing.join()
                 raise
-            _guard_downgrade(connection, run, pending, params, target.shown, context.script, hashing)
+            _guard_downgrade(connection, run, pending, params, target.shown, applied, hashing)
             inserting = [step.table for s in pending if s.is_upgrade
                          for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)]
             require_no_clashes(connection, run.world, inserting, target.shown)
@@ -241,7 +242,7 @@ def _applied(connection, script) -> set[str]:
     return {sc.revision for sc in script.iterate_revisions(heads, "base")} if heads else set()
 
 
-def _start_hashing(connection, run: SeedRun, pending: list, script):
+def _start_hashing(connection, run: SeedRun, pending: list, applied: set[str]):
     """MySQL: start the downgrade guard's server-side fingerprints, which run
     while the drift preflight reflects the schema (guard.Hashing)."""
     from terpseed.guard import Hashing, deleted_tables
@@ -249,13 +250,13 @@ def _start_hashing(connection, run: SeedRun, pending: list, script):
     deleting = deleted_tables(pending)
     if not deleting or connection.dialect.name != "mysql":
         return None
-    hashing = Hashing(connection, run.world, deleting, _applied(connection, script))
+    hashing = Hashing(connection, run.world, deleting, applied)
     connection.commit()
     return hashing
 
 
 def _guard_downgrade(connection, run: SeedRun, pending: list, params: P.SeedParams, shown_url: str,
-                     script, hashing=None) -> None:
+                     applied: set[str], hashing=None) -> None:
     """Look before deleting: seeded rows users edited, and user rows that
     depend on seeded rows; either stops the downgrade before it deletes."""
     from terpseed.guard import deleted_tables, edited_rows, user_dependents
@@ -263,7 +264,6 @@ def _guard_downgrade(connection, run: SeedRun, pending: list, params: P.SeedPara
     deleting = deleted_tables(pending)
     if not deleting:
         return
-    applied = _applied(connection, script)
     edited = edited_rows(connection, run.world, deleting, applied, hashing)
     if edited and params.edited == "stop":
         listed = "; ".join(f"{t} ({len(ids)} rows: {', '.join(map(str, ids[:5]))}{', ...' if len(ids) > 5 else ''})"

@@ -105,3 +105,22 @@ def test_a_failure_while_the_writer_runs_rolls_the_revision_back(sqlite_url, mon
     assert code != 0 and "a generator broke half way" in out + err
     assert counts(sqlite_url) == before        # nothing of 0007 stayed
     assert threading.active_count() == threads
+
+
+def test_a_run_collects_garbage_less_often_and_restores_the_thresholds():
+    """few_collections: raised for the run, CPython's own back after it,
+    after a failed run too."""
+    import gc
+
+    from terpseed.world import GC_THRESHOLDS, few_collections
+
+    before = gc.get_threshold()
+    with few_collections():
+        assert gc.get_threshold() == GC_THRESHOLDS
+    assert gc.get_threshold() == before
+    code, out, _err = run_alembic("-x", "scenario=light", "-x", "quiet=true", "upgrade", "head", "--sql")
+    assert code == 0 and "INSERT INTO" in out
+    assert gc.get_threshold() == before
+    code, out, err = run_alembic("-x", "scenario=nosuch", "upgrade", "head", "--sql")
+    assert code != 0 and "nosuch" in out + err
+    assert gc.get_threshold() == before
