@@ -255,6 +255,26 @@ def test_seeded_rows_users_edited_are_reported_then_kept_or_deleted(tmp_path):
     assert snapshot(url)["vendors"] == []
 
 
+def test_a_kept_edited_row_still_holds_its_parents_back(tmp_path):
+    """-x edited=keep leaves an edited seeded order in place: the guard counts
+    it among the rows the seeds will not delete, so the client it points at
+    must stay too, and the downgrade names it and deletes nothing."""
+    url = f"sqlite:///{tmp_path / 'kept.sqlite'}"
+    build_schema(url, "chain")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    orders = metadata.tables["orders"]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        order_id = conn.execute(sa.select(sa.func.min(orders.c.id))).scalar_one()
+        conn.execute(orders.update().where(orders.c.id == order_id).values(notes="call before delivery"))
+    engine.dispose()
+    before = snapshot(url)
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "edited=keep", "downgrade", "base")
+    assert f"orders rows {order_id} reference clients through orders.client_id" in line
+    assert "nothing was deleted" in line
+    assert snapshot(url) == before
+
+
 @pytest.mark.mariadb
 def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(mariadb_server):
     """On MySQL the guard reads back only rows whose server-side fingerprint
