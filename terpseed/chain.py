@@ -16,6 +16,7 @@ from terpseed import target as T
 from terpseed.errors import SeedError
 from terpseed import approval
 from terpseed.cache import NoCache, PlanCache
+from terpseed.guard import deleted_tables
 from terpseed.progress import progress_for
 from terpseed.preflight import require_no_clashes, require_schema
 from terpseed.render import SqlRenderer
@@ -153,15 +154,16 @@ def _run_seed_chain(context) -> None:
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
-            applied = _applied(connection, context.script)  # the seed lock keeps it so
-            hashing = _start_hashing(connection, run, pending, applied)
+            deleting = deleted_tables(pending)
+            applied = _applied(connection, context.script) if deleting else set()  # the seed lock keeps it so
+            hashing = _start_hashing(connection, run, deleting, applied)
             try:
                 _preflight_drift(connection, pending, params, target.shown, run.world.cache)
             except BaseException:
                 if hashing:
                     hashing.join()
                 raise
-            _guard_downgrade(connection, run, pending, params, target.shown, applied, hashing)
+            _guard_downgrade(connection, run, deleting, params, target.shown, applied, hashing)
             inserting = [step.table for s in pending if s.is_upgrade
                          for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)]
             require_no_clashes(connection, run.world, inserting, target.shown)
@@ -242,12 +244,11 @@ def _applied(connection, script) -> set[str]:
     return {sc.revision for sc in script.iterate_revisions(heads, "base")} if heads else set()
 
 
-def _start_hashing(connection, run: SeedRun, pending: list, applied: set[str]):
+def _start_hashing(connection, run: SeedRun, deleting: list[str], applied: set[str]):
     """MySQL: start the downgrade guard's server-side fingerprints, which run
     while the drift preflight reflects the schema (guard.Hashing)."""
-    from terpseed.guard import Hashing, deleted_tables
+    from terpseed.guard import Hashing
 
-    deleting = deleted_tables(pending)
     if not deleting or connection.dialect.name != "mysql":
         return None
     hashing = Hashing(connection, run.world, deleting, applied)
@@ -255,13 +256,13 @@ def _start_hashing(connection, run: SeedRun, pending: list, applied: set[str]):
     return hashing
 
 
-def _guard_downgrade(connection, run: SeedRun, pending: list, params: P.SeedParams, shown_url: str,
+def _guard_downgrade(connection, run: SeedRun, deleting: list[str], params: P.SeedParams, shown_url: str,
                      applied: set[str], hashing=None) -> None:
-    """Look before deleting: seeded rows users edited, and user rows that
+    """Look before deleting (``deleting``: the tables whose seeded rows the
+    pending downgrades delete): seeded rows users edited, and user rows that
     depend on seeded rows; either stops the downgrade before it deletes."""
-    from terpseed.guard import deleted_tables, edited_rows, user_dependents
+    from terpseed.guard import edited_rows, user_dependents
 
-    deleting = deleted_tables(pending)
     if not deleting:
         return
     edited = edited_rows(connection, run.world, deleting, applied, hashing)

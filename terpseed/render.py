@@ -160,7 +160,7 @@ class SqlRenderer:
         self._compiler = self.dialect.statement_compiler(self.dialect, None)
         self._preparer = self.dialect.identifier_preparer
         self._row_renderers: dict[tuple[str, tuple[str, ...]], Callable] = {}
-        self._column_renderers: dict[tuple[str, str], Callable] = {}
+        self._column_renderers: dict[tuple[str, str], tuple[Callable, Callable]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             auto_reload=False,  # templates do not change during a run: no stat() per render
@@ -195,17 +195,21 @@ class SqlRenderer:
 
     def column_renderer(self, table: str, column: str) -> Callable[[Any], str]:
         """Renders one column's values (NULL included), checked against the schema."""
+        return self._column_renderer_pair(table, column)[1]
+
+    def _column_renderer_pair(self, table: str, column: str) -> tuple[Callable[[Any], str], Callable[[Any], str]]:
+        """(for values known not to be NULL, for any value) of one column, made once."""
         key = (table, column)
-        render = self._column_renderers.get(key)
-        if render is None:
+        pair = self._column_renderers.get(key)
+        if pair is None:
             sa_column = self.table(table).c[column]
             typed = _column_renderer(self._compiler, table, sa_column)
 
             def render(value):
                 return typed(value) if value is not None else _null(table, sa_column)
 
-            self._column_renderers[key] = render
-        return render
+            pair = self._column_renderers[key] = (typed, render)
+        return pair
 
     def rows_renderer(self, table: str, columns: Sequence[str]) -> Callable[[list[dict]], str]:
         """Renders rows as the ``(...), (...)`` of a multi-row INSERT, each
@@ -227,8 +231,7 @@ class SqlRenderer:
                 )
             if columns[0] != "id":
                 raise SeedError(f"template for {table} must list 'id' first")
-            plan = [(operator.itemgetter(c), _column_renderer(self._compiler, table, sa_table.c[c]),
-                     self.column_renderer(table, c)) for c in columns]
+            plan = [(operator.itemgetter(c), *self._column_renderer_pair(table, c)) for c in columns]
             expected = frozenset(columns)
 
             def renderer(rows: list[dict]) -> str:

@@ -53,6 +53,11 @@ class Chunk(NamedTuple):
     rows: int
 
 
+def _crc(sql: str) -> int:
+    """The checksum a cached statement is kept with and checked against."""
+    return zlib.crc32(sql.encode("utf-8"))
+
+
 class Table(NamedTuple):
     """Marks where a table's (or an update's) statements begin, and how many rows they hold."""
 
@@ -86,7 +91,7 @@ class RenderedRevision:
                         self._start_table(record, progress)
                     else:
                         sql, table, rows, crc = record
-                        if zlib.crc32(sql.encode("utf-8")) != crc:
+                        if _crc(sql) != crc:
                             raise CacheDamaged(f"a statement of {'.'.join(where)} fails its checksum")
                         yield Chunk(sql, table, rows)
                         done += 1
@@ -103,7 +108,7 @@ class RenderedRevision:
                         writer.add(record)
                     continue
                 if writer:
-                    writer.add((record.sql, record.table, record.rows, zlib.crc32(record.sql.encode("utf-8"))))
+                    writer.add((record.sql, record.table, record.rows, _crc(record.sql)))
                 if done:
                     done -= 1  # executed from the cache before it was found damaged
                     continue
@@ -186,15 +191,15 @@ def print_offline(impl, rendered: RenderedRevision, message: str, run: "SeedRun"
     The header comes first, so the statements wait in a temporary file (not
     in memory: a revision's SQL runs to hundreds of MB at scale 10) until
     the last one is rendered and hashed."""
-    digest = hashlib.sha256()
     kept: list[tuple[int, str, int]] = []  # (bytes, table, rows) of each statement
     with tempfile.TemporaryFile() as spool:
-        for chunk in rendered.chunks(run.progress):
-            data = chunk.sql.encode("utf-8")
-            digest.update(data + b";\n\n")  # as statements_sha256
-            spool.write(data)
-            kept.append((len(data), chunk.table, chunk.rows))
-        impl.static_output(rendered.header(message, run.params, run.renderer.dialect_name, digest.hexdigest()))
+        def spooled() -> Iterator[Chunk]:
+            for chunk in rendered.chunks(run.progress):
+                kept.append((spool.write(chunk.sql.encode("utf-8")), chunk.table, chunk.rows))
+                yield chunk
+
+        sha256 = statements_sha256(spooled())
+        impl.static_output(rendered.header(message, run.params, run.renderer.dialect_name, sha256))
         spool.seek(0)
         for size, table, rows in kept:
             impl.static_output(spool.read(size).decode("utf-8") + ";")
