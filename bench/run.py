@@ -7,14 +7,23 @@ default root@127.0.0.1), each operation runs --repeat times; the report gives
 medians, rows per second, peak memory (``/usr/bin/time -v``) and ratios
 against two baselines measured in the same run, on the very same rows:
 
-* ``load_data``: LOAD DATA LOCAL INFILE of every table, in the seeds' order,
-  with the server's default checks (foreign keys checked, as the seeds are);
+* ``load_data``: LOAD DATA LOCAL INFILE of every table's rows as the seeds
+  insert them, in the seeds' order, with the server's default checks (foreign
+  keys checked, as the seeds are), then the seeds' own UPDATEs of the columns
+  a later revision fills (references that close a cycle); a load that skips
+  a row stops the benchmark;
 * ``load_data_unchecked``: the same with ``foreign_key_checks = 0``, as bulk
   loads are often run (and as the seeds decline to: see the README);
 * ``replay``: the statements of the rendered plan (``--sql``) sent as they
   are through pymysql, with nothing to generate or render: what the server
   alone needs for this SQL, the floor of any SQL-first seeding;
-* ``per_row``: one INSERT per row through SQLAlchemy Core (--per-row; slow).
+* ``per_row``: one INSERT per row through SQLAlchemy Core (--per-row; slow);
+* ``generate``: the generators alone with nothing cached, in a process of
+  their own: every table's rows made and written as LOAD DATA files (the
+  files the two LOAD DATA baselines load); and ``generate_load_data``, that
+  plus ``load_data``: the fastest path a user could take from the same
+  generators to the same rows, to set against a cold ``upgrade head`` (the
+  other baselines start from rows already made).
 
 The operations (OPERATIONS below), each with a seed cache of the benchmark's
 own (terpseed/cache.py): the offline render of the whole plan (``--sql``)
@@ -40,6 +49,7 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,14 +59,16 @@ import sqlalchemy as sa  # noqa: E402
 SERVER = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
-def timed(cmd: list[str], stdout: Path | None = None) -> tuple[float, int]:
+def timed(cmd: list[str], stdout: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int]:
     """(seconds, peak resident KiB) of a command, via /usr/bin/time -v; its
-    output goes to ``stdout`` (a file) or nowhere."""
+    output goes to ``stdout`` (a file) or nowhere; ``env`` is added to the
+    environment."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report, \
             open(stdout or os.devnull, "w", encoding="utf-8") as out:
         started = time.perf_counter()
         result = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *cmd], cwd=ROOT,
-                                stdout=out, stderr=subprocess.PIPE, text=True)
+                                stdout=out, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, **(env or {})})
         seconds = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
@@ -91,23 +103,49 @@ class Databases:
         self.server.dispose()
 
 
-def final_rows(scenario: str, scale: float) -> dict[str, list[dict]]:
-    """Every table's rows as the seeds leave them (inserts with the updates applied)."""
+def _world(scenario: str, scale: float):
+    """The seeds' steps and the world that generates their rows (nothing cached)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     from terpseed.chain import seed_steps
     from terpseed.params import parse_seed_params
-    from terpseed.world import Step, World
+    from terpseed.world import World
 
     steps = seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
-    world = World(parse_seed_params({"scenario": scenario, "scale": str(scale)}), steps)
+    params = parse_seed_params({"scenario": scenario, "scale": str(scale)})
+    return params, steps, World(params, steps)
+
+
+def final_rows(scenario: str, scale: float) -> dict[str, list[dict]]:
+    """Every table's rows as the seeds leave them (inserts with the updates applied)."""
+    from terpseed.world import Step
+
+    _params, steps, world = _world(scenario, scale)
     tables = {step.table: {r["id"]: dict(r) for r in world.rows(step.table)}
               for _rev, step in steps if isinstance(step, Step)}
     for key, (_rev, update) in world.updates.items():
         for row in world.update_rows(key):
             tables[update.table][row["id"]].update(row)
     return {name: list(rows.values()) for name, rows in tables.items()}
+
+
+def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], list[str]]:
+    """Every table's rows as the seeds insert them, in the seeds' order, and
+    the seeds' own UPDATE statements (MySQL) for the columns a later revision
+    fills: a reference that closes a cycle (orders.invoice_id...) cannot be
+    loaded with its row while foreign keys are checked."""
+    from terpseed.render import SqlRenderer
+    from terpseed.runtime import Chunk, RenderedRevision, SeedRun
+    from terpseed.world import Step
+
+    params, steps, world = _world(scenario, scale)
+    tables = {step.table: world.rows(step.table) for _rev, step in steps if isinstance(step, Step)}
+    run = SeedRun(params, SqlRenderer("mysql"), world)
+    updates = [record.sql for revision, update in world.updates.values()
+               for record in RenderedRevision(run, revision, [update], "upgrade").chunks()
+               if isinstance(record, Chunk)]
+    return tables, updates
 
 
 def _tsv(value) -> str:
@@ -126,36 +164,63 @@ def _tsv(value) -> str:
             .replace("\r", "\\r").replace("\0", "\\0"))
 
 
-TsvFiles = dict[str, tuple[Path, list[str]]]  # table: (file, its columns)
+class TsvFiles(NamedTuple):
+    """What the LOAD DATA baselines load: each table's file and columns, in
+    the seeds' order, the UPDATE statements that follow, and the rows."""
+
+    tables: dict[str, tuple[Path, list[str], int]]  # table: (file, its columns, its rows)
+    updates: list[str]
+    rows: int
 
 
-def tsv_files(tables: dict[str, list[dict]], folder: Path) -> TsvFiles:
-    """Every table's rows written as a LOAD DATA file, once for all the loads."""
-    files = {}
+def tsv_files(tables: dict[str, list[dict]], updates: list[str], folder: Path) -> None:
+    """Every table's rows written as a LOAD DATA file, with a manifest.json
+    of the columns, the row counts and the updates (``read_tsv_files``)."""
+    manifest = {"tables": {}, "updates": updates}
     for name, rows in tables.items():
-        path = folder / f"{name}.tsv"
         columns = list(rows[0]) if rows else []
-        with open(path, "w", encoding="utf-8") as out:
+        with open(folder / f"{name}.tsv", "w", encoding="utf-8") as out:
             for row in rows:
                 out.write("\t".join(_tsv(row[c]) for c in columns) + "\n")
-        files[name] = (path, columns)
-    return files
+        manifest["tables"][name] = [columns, len(rows)]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def read_tsv_files(folder: Path) -> TsvFiles:
+    """``tsv_files``' files back from their manifest."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    tables = {name: (folder / f"{name}.tsv", columns, rows)
+              for name, (columns, rows) in manifest["tables"].items()}
+    return TsvFiles(tables, manifest["updates"], sum(rows for _path, _columns, rows in tables.values()))
 
 
 def load_data(url: str, files: TsvFiles, checked: bool = True) -> float:
     """Seconds to LOAD DATA LOCAL INFILE every table (``tsv_files``), foreign
-    keys checked or not."""
+    keys checked or not, then run the updates, in the session the seeds pin
+    (terpseed.chain.PREAMBLE).  LOAD DATA LOCAL turns a row's error into a
+    warning and skips the row: a load with a warning stops the benchmark,
+    which compares loads of the very same rows."""
+    from terpseed.chain import PREAMBLE
+
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={"local_infile": True})
     raw = {"no_parameters": True}
     with engine.begin() as conn:
         started = time.perf_counter()
-        conn.exec_driver_sql("SET time_zone = '+00:00'", execution_options=raw)
+        for statement in PREAMBLE["mysql"]:
+            conn.exec_driver_sql(statement, execution_options=raw)
         conn.exec_driver_sql(f"SET foreign_key_checks = {int(checked)}", execution_options=raw)
-        for name, (path, columns) in files.items():
-            if columns:
-                cols = ", ".join(f"`{c}`" for c in columns)
-                conn.exec_driver_sql(f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{name}`"
-                                     f" CHARACTER SET utf8mb4 ({cols})", execution_options=raw)
+        for name, (path, columns, rows) in files.tables.items():
+            if not columns:
+                continue
+            cols = ", ".join(f"`{c}`" for c in columns)
+            loaded = conn.exec_driver_sql(f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE `{name}`"
+                                          f" CHARACTER SET utf8mb4 ({cols})", execution_options=raw).rowcount
+            warnings = conn.exec_driver_sql("SHOW WARNINGS LIMIT 1", execution_options=raw).all()
+            if loaded != rows or warnings:
+                raise SystemExit(f"bench: LOAD DATA of {name} loaded {loaded} of {rows} rows"
+                                 f" ({warnings[0][2] if warnings else 'no warning'})")
+        for statement in files.updates:
+            conn.exec_driver_sql(statement, execution_options=raw)
         conn.exec_driver_sql("SET foreign_key_checks = 1", execution_options=raw)
         seconds = time.perf_counter() - started
     engine.dispose()
@@ -213,6 +278,16 @@ OPERATIONS = {  # name: what it measures
     "downgrade_warm": "downgrade base again: every guard input from the cache",
 }
 
+BOTH = ("upgrade_cold", "upgrade_warm")
+BASELINES = {  # name: the upgrades compared with it
+    "load_data": BOTH,
+    "load_data_unchecked": BOTH,
+    "replay": BOTH,
+    "per_row": BOTH,
+    "generate": (),
+    "generate_load_data": ("upgrade_cold",),  # the rows made first, as the cold upgrade makes them
+}
+
 
 def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
     py = sys.executable
@@ -220,16 +295,22 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
     alembic = [py, "-m", "alembic", "-c", str(ROOT / "seed.ini"), *x]
     dbs = Databases()
     runs: dict[str, list[tuple[float, int]]] = {k: [] for k in OPERATIONS}
-    baselines: dict[str, list[float]] = {"load_data": [], "load_data_unchecked": [], "replay": [],
-                                         "per_row": []}
+    baselines: dict[str, list[float]] = {name: [] for name in BASELINES}
     saved_cache = os.environ.get("TERPSEED_CACHE_DIR")
     try:
-        tables = final_rows(scenario, scale)
-        total = sum(len(rows) for rows in tables.values())
         with tempfile.TemporaryDirectory() as folder:
             sql_file = Path(folder) / "plan.sql"
-            files = tsv_files(tables, Path(folder))
+            tables = None  # made in this process for the per-row baseline only
             for attempt in range(repeat):
+                # the generators alone, nothing cached: the rows every baseline loads
+                rows_dir = Path(folder) / f"rows-{attempt}"
+                rows_dir.mkdir()
+                seconds, _peak = timed([py, str(ROOT / "bench" / "run.py"), "--scenario", scenario,
+                                        "--scale", f"{scale:g}", "--write-tsv", str(rows_dir)],
+                                       env={"TERPSEED_CACHE": "off"})
+                baselines["generate"].append(seconds)
+                files = read_tsv_files(rows_dir)
+                total = files.rows
                 # a cache of the benchmark's own, empty at the start of each attempt
                 os.environ["TERPSEED_CACHE_DIR"] = str(Path(folder) / f"render-cache-{attempt}")
                 runs["render_cold"].append(timed([*alembic, "upgrade", "head", "--sql"], sql_file))
@@ -243,9 +324,11 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
                 runs["upgrade_warm"].append(timed([*online, "upgrade", "head"]))
                 runs["downgrade_warm"].append(timed([*online, "downgrade", "base"]))
                 baselines["load_data"].append(load_data(dbs.fresh(), files))
+                baselines["generate_load_data"].append(baselines["generate"][-1] + baselines["load_data"][-1])
                 baselines["load_data_unchecked"].append(load_data(dbs.fresh(), files, checked=False))
                 baselines["replay"].append(replay(dbs.fresh(), sql_file))
                 if with_per_row:
+                    tables = tables or final_rows(scenario, scale)
                     baselines["per_row"].append(per_row(dbs.fresh(), tables))
     finally:
         if saved_cache is None:
@@ -264,7 +347,7 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
         if samples:
             seconds = statistics.median(samples)
             result["baselines"][name] = {"median_s": round(seconds, 3), "rows_per_s": round(total / seconds)}
-            for op in ("upgrade_cold", "upgrade_warm"):
+            for op in BASELINES[name]:
                 result["operations"][op][f"x_{name}"] = round(result["operations"][op]["median_s"] / seconds, 2)
     out = ROOT / "build" / "bench" / f"{scenario}-x{scale:g}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -272,9 +355,9 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
     print(f"{scenario} x{scale:g}: {total:,} rows, median of {repeat}")
     for name, op in result["operations"].items():
         ratios = "  ".join(f"{k[2:]}={v}x" for k, v in op.items() if k.startswith("x_"))
-        print(f"  {name:16} {op['median_s']:8.2f} s  {op['rows_per_s']:>9,} rows/s  peak {op['peak_mib']:7.1f} MiB  {ratios}")
+        print(f"  {name:19} {op['median_s']:8.2f} s  {op['rows_per_s']:>9,} rows/s  peak {op['peak_mib']:7.1f} MiB  {ratios}")
     for name, b in result["baselines"].items():
-        print(f"  {name:16} {b['median_s']:8.2f} s  {b['rows_per_s']:>9,} rows/s  (baseline)")
+        print(f"  {name:19} {b['median_s']:8.2f} s  {b['rows_per_s']:>9,} rows/s  (baseline)")
     print(f"wrote {out.relative_to(ROOT)}", flush=True)
     return result
 
@@ -296,7 +379,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="one scale, or several to compare (1,10)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--per-row", action="store_true", help="also time the per-row INSERT baseline")
+    parser.add_argument("--write-tsv", type=Path, metavar="DIR",
+                        help="only generate the rows (one scale) and write them to DIR as LOAD DATA files")
     args = parser.parse_args(argv)
+    if args.write_tsv:
+        if len(args.scale) != 1:
+            parser.error("--write-tsv takes one scale")
+        tsv_files(*inserted_rows(args.scenario, args.scale[0]), args.write_tsv)
+        return 0
     # the commands run as on a user's machine, with Python's bytecode cache: a
     # machine-wide PYTHONDONTWRITEBYTECODE (some CI images set it) would have
     # every run compile the project's sources again (about 0.2 s)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
-from tests.support import ROOT
+import pytest
+
+from tests.support import ROOT, alembic_ok, build_schema, snapshot
 
 
 def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
@@ -17,14 +20,48 @@ def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
     assert report["rows"] > 4000
     assert set(report["operations"]) == {"render_cold", "render_warm", "upgrade_cold", "checks",
                                          "downgrade_first", "upgrade_warm", "downgrade_warm"}
-    assert set(report["baselines"]) == {"load_data", "load_data_unchecked", "replay", "per_row"}
+    assert set(report["baselines"]) == {"load_data", "load_data_unchecked", "replay", "per_row",
+                                        "generate", "generate_load_data"}
+    baselines = {name: b["median_s"] for name, b in report["baselines"].items()}
+    # generating the rows and loading them takes longer than loading them alone
+    assert baselines["generate_load_data"] > baselines["load_data"] > 0
+    assert baselines["generate_load_data"] > baselines["generate"] > 0
     for op in report["operations"].values():
         assert op["median_s"] > 0 and op["peak_mib"] > 0 and op["rows_per_s"] > 0
     for upgrade in ("upgrade_cold", "upgrade_warm"):
         assert set(report["operations"][upgrade]) >= {"x_load_data", "x_load_data_unchecked", "x_replay",
                                                       "x_per_row"}
         assert report["operations"][upgrade]["x_load_data"] > 0
+    # only the cold upgrade makes its rows, as generate_load_data does
+    assert report["operations"]["upgrade_cold"]["x_generate_load_data"] > 0
+    assert "x_generate_load_data" not in report["operations"]["upgrade_warm"]
     assert "rows/s" in result.stdout
     half = json.loads((ROOT / "build" / "bench" / "light-x0.5.json").read_text())
     assert 0 < half["rows"] < report["rows"]
     assert "x1 against x0.5 (2 times the volumes" in result.stdout
+
+
+def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, tmp_path):
+    from bench.run import load_data, read_tsv_files
+
+    rows_dir = tmp_path / "rows"
+    rows_dir.mkdir()
+    made = subprocess.run([sys.executable, "bench/run.py", "--scenario", "light", "--write-tsv", str(rows_dir)],
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TERPSEED_CACHE": "off"})
+    assert made.returncode == 0, made.stderr[-2000:]
+    files = read_tsv_files(rows_dir)
+    seeded, loaded = mariadb_server.create("seeded"), mariadb_server.create("loaded")
+    for url in (seeded, loaded):
+        build_schema(url, "ddl")
+    alembic_ok("-x", f"url={seeded}", "-x", "scenario=light", "upgrade", "head")
+    assert load_data(loaded, files) > 0
+    seeded_state, loaded_state = snapshot(seeded), snapshot(loaded)
+    del seeded_state["__tables__"], loaded_state["__tables__"]  # the seeded one has the version tables
+    assert sum(map(len, seeded_state.values())) == files.rows
+    assert loaded_state == seeded_state
+    # a load that skips rows (here: orders without their clients) is no baseline
+    orphans = mariadb_server.create("orphans")
+    build_schema(orphans, "ddl")
+    only_orders = files._replace(tables={"orders": files.tables["orders"]}, updates=[])
+    with pytest.raises(SystemExit, match=r"LOAD DATA of orders loaded 0 of \d+ rows \(Cannot add"):
+        load_data(orphans, only_orders)
