@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import operator
 import os
 import re
 import statistics
@@ -149,6 +150,7 @@ def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], l
 
 
 def _tsv(value) -> str:
+    """One value as LOAD DATA reads it (its default escapes; NULL is \\N)."""
     from terpseed.render import json_text
 
     if value is None:
@@ -156,12 +158,42 @@ def _tsv(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat(" ")
     if isinstance(value, (dict, list)):
         value = json_text(value)
     text = str(value) if not isinstance(value, Decimal) else format(value, "f")
+    return _escape(text) if _special(text) else text
+
+
+_special = re.compile(r"[\\\t\n\r\0]").search
+
+
+def _escape(text: str) -> str:
     return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
             .replace("\r", "\\r").replace("\0", "\\0"))
+
+
+_BY_TYPE = {  # a column of one type (NULLs aside): its values' text, fast
+    int: str,
+    bool: {True: "1", False: "0"}.__getitem__,
+    Decimal: lambda v: format(v, "f"),
+    dt.datetime: lambda v: v.isoformat(" "),
+    dt.date: dt.date.isoformat,
+    str: lambda v: _escape(v) if _special(v) else v,
+}
+
+
+def _tsv_column(values: list) -> list[str]:
+    """A column's values as LOAD DATA text, one type at a time where it can."""
+    kinds = set(map(type, values)) - {type(None)}
+    if not kinds:
+        return ["\\N"] * len(values)
+    text = _BY_TYPE.get(kinds.pop()) if len(kinds) == 1 else None
+    if text is None:
+        return list(map(_tsv, values))
+    if None in values:
+        return ["\\N" if v is None else text(v) for v in values]
+    return list(map(text, values))
 
 
 class TsvFiles(NamedTuple):
@@ -179,9 +211,9 @@ def tsv_files(tables: dict[str, list[dict]], updates: list[str], folder: Path) -
     manifest = {"tables": {}, "updates": updates}
     for name, rows in tables.items():
         columns = list(rows[0]) if rows else []
+        texts = [_tsv_column(list(map(operator.itemgetter(c), rows))) for c in columns]
         with open(folder / f"{name}.tsv", "w", encoding="utf-8") as out:
-            for row in rows:
-                out.write("\t".join(_tsv(row[c]) for c in columns) + "\n")
+            out.writelines(line + "\n" for line in map("\t".join, zip(*texts)))
         manifest["tables"][name] = [columns, len(rows)]
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -385,7 +417,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_tsv:
         if len(args.scale) != 1:
             parser.error("--write-tsv takes one scale")
-        tsv_files(*inserted_rows(args.scenario, args.scale[0]), args.write_tsv)
+        from terpseed.world import few_collections
+
+        with few_collections():  # the garbage collector tuned as the seeds tune it
+            tsv_files(*inserted_rows(args.scenario, args.scale[0]), args.write_tsv)
         return 0
     # the commands run as on a user's machine, with Python's bytecode cache: a
     # machine-wide PYTHONDONTWRITEBYTECODE (some CI images set it) would have

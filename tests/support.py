@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CI = os.environ.get("CI", "").lower() == "true"
 MYSQL_SERVER_URL = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
 DDL_NAME = "schema-2025-11-21.sql"
+HOSTILE = "O'Brien \\ \"Bud\"; DROP TABLE x;--"  # a name, nothing more, in any SQL the seeds write
 
 
 def _origin_sibling() -> Path | None:

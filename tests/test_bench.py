@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT, alembic_ok, build_schema, snapshot
+from tests.support import HOSTILE, ROOT, alembic_ok, build_schema, snapshot
 
 
 def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
@@ -41,19 +41,20 @@ def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
     assert "x1 against x0.5 (2 times the volumes" in result.stdout
 
 
-def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, tmp_path):
+@pytest.mark.parametrize("scenario", ["light", "edgeCases"])
+def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, tmp_path, scenario):
     from bench.run import load_data, read_tsv_files
 
     rows_dir = tmp_path / "rows"
     rows_dir.mkdir()
-    made = subprocess.run([sys.executable, "bench/run.py", "--scenario", "light", "--write-tsv", str(rows_dir)],
+    made = subprocess.run([sys.executable, "bench/run.py", "--scenario", scenario, "--write-tsv", str(rows_dir)],
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TERPSEED_CACHE": "off"})
     assert made.returncode == 0, made.stderr[-2000:]
     files = read_tsv_files(rows_dir)
     seeded, loaded = mariadb_server.create("seeded"), mariadb_server.create("loaded")
     for url in (seeded, loaded):
         build_schema(url, "ddl")
-    alembic_ok("-x", f"url={seeded}", "-x", "scenario=light", "upgrade", "head")
+    alembic_ok("-x", f"url={seeded}", "-x", f"scenario={scenario}", "upgrade", "head")
     assert load_data(loaded, files) > 0
     seeded_state, loaded_state = snapshot(seeded), snapshot(loaded)
     del seeded_state["__tables__"], loaded_state["__tables__"]  # the seeded one has the version tables
@@ -65,3 +66,19 @@ def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, 
     only_orders = files._replace(tables={"orders": files.tables["orders"]}, updates=[])
     with pytest.raises(SystemExit, match=r"LOAD DATA of orders loaded 0 of \d+ rows \(Cannot add"):
         load_data(orphans, only_orders)
+
+
+def test_load_data_files_keep_any_text(mariadb_server, tmp_path):
+    import datetime as dt
+
+    from bench.run import load_data, read_tsv_files, tsv_files
+
+    moment = dt.datetime(2025, 9, 1, 11, 0)
+    texts = [HOSTILE, "tab\there", "two\nlines\r\n", "nul\0byte", "\\N", "back\\slash\\", "", "Ünïcødé ✓"]
+    rows = [{"id": n, "name": f"c{n}", "description": text, "isActive": n % 2,
+             "createdAt": moment, "updatedAt": moment} for n, text in enumerate([*texts, None], start=1)]
+    tsv_files({"categories": rows}, [], tmp_path)
+    url = mariadb_server.create("text")
+    build_schema(url, "ddl")
+    load_data(url, read_tsv_files(tmp_path))
+    assert snapshot(url)["categories"] == [tuple(row.values()) for row in rows]
