@@ -56,7 +56,7 @@ lint: $(STAMP) ## lint the SQL templates, the checks and the rendered light-scen
 check: $(STAMP) ## audit the database with the integrity checks (SEED_DATABASE_URL, else var/terp.sqlite)
 	$(PY) -m checks $(CHECK_ARGS)
 
-bench: $(STAMP) ## time render, upgrade, checks, downgrade (cold and cached) against LOAD DATA (checked, unchecked), SQL replay, per-row INSERTs (MariaDB; SCALE=1,10 compares)
+bench: $(STAMP) ## time render, upgrade, checks, downgrade (cold and cached) against LOAD DATA (checked, unchecked), generating + LOAD DATA, SQL replay, per-row INSERTs (MariaDB; SCALE=1,10 compares)
 	$(PY) bench/run.py --scenario $(SCENARIO) --scale $(SCALE) $(BENCH_ARGS)
 
 clean: ## remove the virtual environment, the embedded database and build output

@@ -20,6 +20,10 @@ stale is ever read.  Two kinds of entry:
   table's id runs and the fingerprints of its seeded rows), so that a
   downgrade need not read every row back or hash it again.
 
+Beside the keys, ``templates-bytecode/`` holds the compiled SQL templates
+(Jinja's own bytecode cache, checked against each template's source), shared
+by every key as Python's ``__pycache__`` is.
+
 Entries are written to a temporary file and renamed when complete, and are
 gzip streams (whose checksum catches a damaged file): an entry that cannot be
 read is reported, ignored and written again.  Only the most recently used
@@ -50,6 +54,7 @@ KEEP = 3  # keys (scenario, seed, scale and code versions) kept at once
 SOURCES = ("terpseed", "generators", "templates", "seeds")
 PACKAGES = ("Faker", "SQLAlchemy", "Jinja2")
 FORMAT = 3  # bump when the layout of an entry changes
+KEY_LENGTH = 32  # hex digits of a key's folder name
 LEVEL = 1  # gzip level: fast; SQL text still shrinks about sixfold
 
 
@@ -71,6 +76,7 @@ class NoCache:
     """``-x cache=false``: every read misses, nothing is written."""
 
     enabled = False
+    templates_bytecode: Path | None = None  # where compiled templates are kept (none)
 
     def load_rows(self, name: str) -> list[dict] | None:
         return None
@@ -97,13 +103,14 @@ class PlanCache(NoCache):
     def __init__(self, folder: Path):
         self.root = folder
         self._touched = False
+        self.templates_bytecode = folder.parent / "templates-bytecode"
 
     @classmethod
     def open(cls, describe: str, folder: Path | None = None) -> NoCache:
         if os.environ.get(SWITCH_ENV, "").lower() in ("off", "false", "0"):
             return NoCache()
         base = Path(folder or os.environ.get(DIR_ENV) or DEFAULT_DIR)
-        key = hashlib.sha256(f"{code_fingerprint()}\0{describe}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"{code_fingerprint()}\0{describe}".encode()).hexdigest()[:KEY_LENGTH]
         return cls(base / key)
 
     # -- rows ------------------------------------------------------------
@@ -185,10 +192,15 @@ class PlanCache(NoCache):
         self._touched = True
         self.root.mkdir(parents=True, exist_ok=True)
         os.utime(self.root)
-        others = sorted((p for p in self.root.parent.iterdir() if p.is_dir() and p != self.root),
+        others = sorted((p for p in self.root.parent.iterdir()
+                         if p.is_dir() and p != self.root and _is_key(p.name)),
                         key=lambda p: p.stat().st_mtime, reverse=True)
         for old in others[KEEP - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _is_key(name: str) -> bool:
+    return len(name) == KEY_LENGTH and all(c in "0123456789abcdef" for c in name)
 
 
 class CacheDamaged(Exception):

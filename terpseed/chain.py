@@ -121,7 +121,7 @@ def _run_seed_chain(context) -> None:
     cache = PlanCache.open(params.describe()) if params.cache else NoCache()
     run = SeedRun(
         params=params,
-        renderer=SqlRenderer(dialect),
+        renderer=SqlRenderer(dialect, bytecode_dir=cache.templates_bytecode),
         world=World(params, seed_steps(context.script), cache=cache),
         progress=progress_for(params.quiet, context.is_offline_mode()),
     )

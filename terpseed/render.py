@@ -143,6 +143,13 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
     return render
 
 
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def _null(table: str, column: sa.Column) -> str:
     if not column.nullable:
         raise SeedError(f"seed value for {table}.{column.name} is NULL but the column is NOT NULL")
@@ -153,7 +160,9 @@ class SqlRenderer:
     """Renders templates for one dialect against the schema model."""
 
     def __init__(self, dialect_name: str, metadata: sa.MetaData = schema_metadata,
-                 templates_dir: Path = TEMPLATES_DIR):
+                 templates_dir: Path = TEMPLATES_DIR, bytecode_dir: Path | None = None):
+        """``bytecode_dir``: where compiled templates are kept between runs
+        (Jinja checks each against its template's source); none by default."""
         self.dialect_name = dialect_name
         self.dialect = render_dialect(dialect_name)
         self.metadata = metadata
@@ -164,6 +173,7 @@ class SqlRenderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             auto_reload=False,  # templates do not change during a run: no stat() per render
+            bytecode_cache=_bytecode_cache(bytecode_dir),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,

@@ -23,7 +23,8 @@ def render(cache_dir: Path, *x: str) -> str:
 
 
 def key_dirs(cache_dir: Path) -> list[Path]:
-    return sorted(p for p in cache_dir.iterdir() if p.is_dir()) if cache_dir.exists() else []
+    return sorted(p for p in cache_dir.iterdir() if p.is_dir() and p.name != "templates-bytecode") \
+        if cache_dir.exists() else []
 
 
 def entries(cache_dir: Path, pattern: str) -> list[Path]:
@@ -129,6 +130,20 @@ def test_only_the_most_recently_used_keys_are_kept(cache_dir):
     params = parse_seed_params({"scenario": "light", "seed": str(C.KEEP + 1)})
     latest = C.PlanCache.open(params.describe(), cache_dir)
     assert latest.root in kept
+    assert any((cache_dir / "templates-bytecode").iterdir()), "the compiled templates went with an old key"
+
+
+def test_compiled_templates_are_kept_and_read_again(cache_dir):
+    """Jinja's bytecode cache: a run that renders again (its key gone) loads
+    the compiled templates instead of compiling (and so writing) them anew,
+    and renders the same SQL."""
+    first = render(cache_dir)
+    compiled = {p: p.stat().st_mtime_ns for p in (cache_dir / "templates-bytecode").iterdir()}
+    assert len(compiled) > 100
+    for key in key_dirs(cache_dir):
+        shutil.rmtree(key)
+    assert render(cache_dir) == first
+    assert {p: p.stat().st_mtime_ns for p in (cache_dir / "templates-bytecode").iterdir()} == compiled
 
 
 def test_a_warm_upgrade_and_downgrade_write_and_remove_the_same_rows(terp_db, cache_dir, tmp_path):
