@@ -71,10 +71,16 @@ class ByDay(Generic[T]):
         spans = [(item, first, last) for item, first, last in spans if last is None or first <= last]
         self._horizon = max((d for _i, first, last in spans for d in (first, last) if d), default=dt.date.min)
         self._endless = [item for item, _first, last in spans if last is None]  # after the horizon
-        self._days: dict[dt.date, list[T]] = {}
+        # one list per day from the earliest first day to the horizon, by day ordinal
+        self._base = min((first for _i, first, _last in spans), default=self._horizon).toordinal()
+        self._days: list[list[T]] = [[] for _ in range(self._horizon.toordinal() - self._base + 1)]
         for item, first, last in spans:
-            for k in range(((last or self._horizon) - first).days + 1):
-                self._days.setdefault(first + dt.timedelta(days=k), []).append(item)
+            start = first.toordinal() - self._base
+            for bucket in self._days[start:(last or self._horizon).toordinal() - self._base + 1]:
+                bucket.append(item)
 
     def around(self, day: dt.date) -> list[T]:
-        return self._endless if day > self._horizon else self._days.get(day, [])
+        if day > self._horizon:
+            return self._endless
+        k = day.toordinal() - self._base
+        return self._days[k] if k >= 0 else []
