@@ -121,19 +121,21 @@ class Stock:
                 days[moment.date()].append(moment)
         self._last_day = max((d for days in happened.values() for d in days), default=dt.date.min)
         self._days: dict[dt.date, tuple[_Shelf, _Shelf]] = {}
+        base = min((b.live_at.date() for b in self.batches), default=self._last_day)
+        every_day = [base + dt.timedelta(days=k) for k in range((self._last_day - base).days + 1)]
         for batch in self.batches:
             gone = [m for m in (self._held[batch.id], _emptied(self._times[batch.id], self._levels[batch.id]))
                     if m is not None]  # never sellable again from then on
             first, last = batch.live_at.date(), min(gone).date() if gone else self._last_day
             sellable = self.sellable(batch, at(first, 0))  # until something happens to it
-            for k in range((last - first).days + 1):
-                day = first + dt.timedelta(days=k)
-                states = {sellable}
-                for moment in happened[batch.id].get(day, ()):
+            events = happened[batch.id]
+            for day in every_day[(first - base).days:max(0, (last - base).days + 1)]:
+                ever, not_always = sellable, not sellable  # sellable at some moment, not at another
+                for moment in events.get(day, ()):
                     sellable = self.sellable(batch, moment)
-                    states.add(sellable)
-                if True in states:
-                    self._shelve(self._days.setdefault(day, (_Shelf(), _Shelf())), batch, False in states)
+                    ever, not_always = ever or sellable, not_always or not sellable
+                if ever:
+                    self._shelve(self._days.setdefault(day, (_Shelf(), _Shelf())), batch, not_always)
         after = at(self._last_day + dt.timedelta(days=1), 0)
         self._after = (_Shelf(), _Shelf())
         for batch in self.batches:
