@@ -12,6 +12,7 @@ as is offline: the same bytes either way.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import operator
 from decimal import Decimal
@@ -65,8 +66,15 @@ def literal_function(compiler, type_: sa.types.TypeEngine) -> Callable[[Any], st
     return process
 
 
-def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any], str]:
-    """Checks a non-NULL value against the column and renders it."""
+Fast = Callable[[list], "list[str] | None"]
+
+
+def _column_renderer(compiler, table: str, column: sa.Column) -> tuple[Callable[[Any], str], Fast]:
+    """How one column's non-NULL values are checked and rendered: value by
+    value (raising the error that names a bad value), and a chunk's values
+    at once through C-level ``map``s when all of them are of the expected
+    type and pass the column's checks as a whole (else None: the caller goes
+    value by value).  Both give the same text."""
     col_type = column.type
     where = f"{table}.{column.name}"
 
@@ -76,6 +84,9 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             f" the generator gave {value!r}"
         )
 
+    def all_of(kind, values) -> bool:
+        return set(map(type, values)) == {kind}
+
     if isinstance(col_type, sa.Boolean):
         known = {True: compiler.render_literal_value(True, col_type),
                  False: compiler.render_literal_value(False, col_type)}
@@ -84,11 +95,17 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             if not isinstance(value, bool):
                 bad(value, "a bool")
             return known[value]
+
+        def fast(values):
+            return list(map(known.__getitem__, values)) if all_of(bool, values) else None
     elif isinstance(col_type, sa.Integer):
         def render(value):
             if type(value) is not int:
                 bad(value, "an int")
             return str(value)
+
+        def fast(values):
+            return list(map(str, values)) if all_of(int, values) else None
     elif isinstance(col_type, sa.Numeric):
         scale = col_type.scale or 0
         quantum = Decimal(1).scaleb(-scale)
@@ -101,6 +118,12 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             if exact != value:
                 bad(value, f"exact to {scale} decimal places")
             return literal(exact)
+
+        def fast(values):
+            if not all_of(Decimal, values):
+                return None
+            exact = list(map(Decimal.quantize, values, itertools.repeat(quantum)))
+            return list(map(literal, exact)) if exact == values else None
     elif isinstance(col_type, sa.Enum):
         known = {value: compiler.render_literal_value(value, col_type) for value in col_type.enums}
 
@@ -109,11 +132,18 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
                 return known[value]
             except (KeyError, TypeError):
                 bad(value, "one of " + ", ".join(col_type.enums))
+
+        def fast(values):
+            return list(map(known.__getitem__, values)) \
+                if all_of(str, values) and known.keys() >= set(values) else None
     elif isinstance(col_type, sa.JSON):
         literal = literal_function(compiler, sa.Text())
 
         def render(value):
             return literal(json_text(value))
+
+        def fast(values):
+            return None  # value by value: nothing to check at once
     elif isinstance(col_type, (sa.DateTime, sa.TIMESTAMP)):
         literal = literal_function(compiler, col_type)
 
@@ -121,6 +151,10 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             if not isinstance(value, dt.datetime) or value.tzinfo is not None:
                 bad(value, "a naive datetime (UTC)")
             return literal(value)
+
+        def fast(values):
+            return list(map(literal, values)) if all_of(dt.datetime, values) \
+                and set(map(operator.attrgetter("tzinfo"), values)) == {None} else None
     elif isinstance(col_type, sa.Date):
         literal = literal_function(compiler, col_type)
 
@@ -128,6 +162,9 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                 bad(value, "a date")
             return literal(value)
+
+        def fast(values):
+            return list(map(literal, values)) if all_of(dt.date, values) else None
     elif isinstance(col_type, sa.String):
         length = col_type.length
         literal = literal_function(compiler, col_type)
@@ -138,9 +175,13 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> Callable[[Any],
             if length is not None and len(value) > length:
                 bad(value, f"at most {length} characters")
             return literal(value)
+
+        def fast(values):
+            return list(map(literal, values)) if all_of(str, values) \
+                and (length is None or max(map(len, values)) <= length) else None
     else:  # pragma: no cover - the schema model has no other types
         raise SeedError(f"no literal renderer for {where} ({col_type})")
-    return render
+    return render, fast
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
@@ -148,6 +189,28 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _bulk_renderer(column: sa.Column, typed: Callable[[Any], str], render: Callable[[Any], str],
+                   fast: Fast) -> Callable[[list], list[str]]:
+    """Renders a column's values of one chunk at once: ``fast`` where it can
+    (the NULLs set aside in a nullable column), else value by value with
+    ``typed`` (no NULLs) or ``render`` (any value), which raise the errors."""
+
+    def bulk(values: list) -> list[str]:
+        if not values:
+            return []
+        if None not in values:
+            texts = fast(values)
+            return texts if texts is not None else list(map(typed, values))
+        present = [v for v in values if v is not None]
+        texts = fast(present) if column.nullable and present else None
+        if texts is None:
+            return list(map(render, values))
+        rest = iter(texts)
+        return ["NULL" if v is None else next(rest) for v in values]
+
+    return bulk
 
 
 def _null(table: str, column: sa.Column) -> str:
@@ -205,27 +268,31 @@ class SqlRenderer:
 
     def column_renderer(self, table: str, column: str) -> Callable[[Any], str]:
         """Renders one column's values (NULL included), checked against the schema."""
-        return self._column_renderer_pair(table, column)[1]
+        return self._renderers(table, column)[0]
 
-    def _column_renderer_pair(self, table: str, column: str) -> tuple[Callable[[Any], str], Callable[[Any], str]]:
-        """(for values known not to be NULL, for any value) of one column, made once."""
+    def bulk_renderer(self, table: str, column: str) -> Callable[[list], list[str]]:
+        """Renders one column's values of a chunk at once (``_bulk_renderer``), the same text."""
+        return self._renderers(table, column)[1]
+
+    def _renderers(self, table: str, column: str) -> tuple[Callable[[Any], str], Callable[[list], list[str]]]:
+        """(value by value, a chunk at once) for one column, made once."""
         key = (table, column)
-        pair = self._column_renderers.get(key)
-        if pair is None:
+        made = self._column_renderers.get(key)
+        if made is None:
             sa_column = self.table(table).c[column]
-            typed = _column_renderer(self._compiler, table, sa_column)
+            typed, fast = _column_renderer(self._compiler, table, sa_column)
 
             def render(value):
                 return typed(value) if value is not None else _null(table, sa_column)
 
-            pair = self._column_renderers[key] = (typed, render)
-        return pair
+            made = self._column_renderers[key] = (render, _bulk_renderer(sa_column, typed, render, fast))
+        return made
 
     def rows_renderer(self, table: str, columns: Sequence[str]) -> Callable[[list[dict]], str]:
         """Renders rows as the ``(...), (...)`` of a multi-row INSERT, each
         value checked against its column.  Column by column: each column's
-        values go through its renderer in one ``map`` (a column without NULLs
-        skips the NULL test), then the rows are joined."""
+        values go through its bulk renderer (``_bulk_renderer``), then the
+        rows are joined."""
         key = (table, tuple(columns))
         renderer = self._row_renderers.get(key)
         if renderer is None:
@@ -241,7 +308,7 @@ class SqlRenderer:
                 )
             if columns[0] != "id":
                 raise SeedError(f"template for {table} must list 'id' first")
-            plan = [(operator.itemgetter(c), *self._column_renderer_pair(table, c)) for c in columns]
+            plan = [(operator.itemgetter(c), self.bulk_renderer(table, c)) for c in columns]
             expected = frozenset(columns)
 
             def renderer(rows: list[dict]) -> str:
@@ -251,10 +318,7 @@ class SqlRenderer:
                         f"generator row for {table} does not match its template:"
                         f" extra keys {sorted(set(row) - expected)}, missing keys {sorted(expected - set(row))}"
                     )
-                rendered = []
-                for get, typed, nullable in plan:
-                    values = list(map(get, rows))
-                    rendered.append(list(map(nullable if None in values else typed, values)))
+                rendered = [bulk(list(map(get, rows))) for get, bulk in plan]
                 return ",\n".join(["(" + ", ".join(row) + ")" for row in zip(*rendered)])
 
             self._row_renderers[key] = renderer

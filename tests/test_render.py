@@ -85,6 +85,39 @@ def test_generator_values_are_checked_against_the_schema(column, value, message)
         SqlRenderer("mysql").render("seed/clients.sql.j2", rows=[row])
 
 
+@pytest.mark.parametrize("column, value, message", [
+    ("name", 42, "must be a str"),
+    ("name", "x" * 256, "at most 255 characters"),
+    ("cogsAdjustmentType", "SOMETIMES", "one of NONE, PERCENTAGE, FIXED_AMOUNT"),
+    ("teri_code", None, "NOT NULL"),
+    ("total_spent", 1.5, "a Decimal or int"),
+    ("total_spent", Decimal("1.005"), "exact to 2 decimal places"),
+    ("created_at", dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), "a naive datetime"),
+    ("is_buyer", 1, "a bool"),
+    ("oldest_debt_days", True, "an int"),
+    ("vip_portal_last_login", dt.date(2025, 1, 1), "a naive datetime"),
+])
+def test_a_bad_value_among_good_ones_is_caught(column, value, message):
+    """A chunk's column is rendered at once when all its values are as
+    expected; one bad value among them still gets its own message."""
+    rows = [_client(n, f"fine {n}") | {"vip_portal_last_login": dt.datetime(2025, 1, n)} for n in range(1, 6)]
+    rows[2][column] = value
+    with pytest.raises(SeedError, match=message):
+        SqlRenderer("mysql").render("seed/clients.sql.j2", rows=rows)
+
+
+@pytest.mark.parametrize("backend", ["mysql", "sqlite"])
+def test_a_column_rendered_at_once_reads_as_value_by_value(backend):
+    renderer = SqlRenderer(backend)
+    rows = [_client(n, text) for n, text in enumerate(HOSTILE, start=1)]
+    rows[1] |= {"email": "a@b.example", "pricing_profile_id": 7, "vip_portal_last_login": dt.datetime(2025, 5, 6),
+                "total_owed": 12, "oldest_debt_days": None if backend == "sqlite" else 3}
+    for column in rows[0]:
+        values = [row[column] for row in rows]
+        one_by_one = [renderer.column_renderer("clients", column)(v) for v in values]
+        assert renderer.bulk_renderer("clients", column)(values) == one_by_one, column
+
+
 def test_generator_keys_must_match_the_template():
     row = _client(1, "fine")
     row.pop("phone")
