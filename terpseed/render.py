@@ -41,9 +41,12 @@ def render_dialect(name: str) -> sa.engine.Dialect:
     raise SeedError(f"unknown dialect {name!r}; valid: {', '.join(DIALECTS)}")
 
 
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def json_text(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, UTF-8 kept (byte-stable)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL_JSON.encode(value)
 
 
 
@@ -122,8 +125,9 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> tuple[Callable[
         def fast(values):
             if not all_of(Decimal, values):
                 return None
-            exact = list(map(Decimal.quantize, values, itertools.repeat(quantum)))
-            return list(map(literal, exact)) if exact == values else None
+            distinct = list(set(values))
+            exact = list(map(Decimal.quantize, distinct, itertools.repeat(quantum)))
+            return _looked_up(values, dict(zip(distinct, map(literal, exact)))) if exact == distinct else None
     elif isinstance(col_type, sa.Enum):
         known = {value: compiler.render_literal_value(value, col_type) for value in col_type.enums}
 
@@ -153,7 +157,7 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> tuple[Callable[
             return literal(value)
 
         def fast(values):
-            return list(map(literal, values)) if all_of(dt.datetime, values) \
+            return _each_once(literal, values) if all_of(dt.datetime, values) \
                 and set(map(operator.attrgetter("tzinfo"), values)) == {None} else None
     elif isinstance(col_type, sa.Date):
         literal = literal_function(compiler, col_type)
@@ -164,7 +168,7 @@ def _column_renderer(compiler, table: str, column: sa.Column) -> tuple[Callable[
             return literal(value)
 
         def fast(values):
-            return list(map(literal, values)) if all_of(dt.date, values) else None
+            return _each_once(literal, values) if all_of(dt.date, values) else None
     elif isinstance(col_type, sa.String):
         length = col_type.length
         literal = literal_function(compiler, col_type)
@@ -189,6 +193,16 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _each_once(literal: Callable[[Any], str], values: list) -> list[str]:
+    """``literal`` of each value, called once per distinct value (a chunk's
+    timestamps repeat more often than not)."""
+    return _looked_up(values, {value: literal(value) for value in set(values)})
+
+
+def _looked_up(values: list, texts: dict) -> list[str]:
+    return list(map(texts.__getitem__, values))
 
 
 def _bulk_renderer(column: sa.Column, typed: Callable[[Any], str], render: Callable[[Any], str],
