@@ -333,7 +333,7 @@ class SqlRenderer:
                         f" extra keys {sorted(set(row) - expected)}, missing keys {sorted(expected - set(row))}"
                     )
                 rendered = [bulk(list(map(get, rows))) for get, bulk in plan]
-                return ",\n".join(["(" + ", ".join(row) + ")" for row in zip(*rendered)])
+                return "(" + "),\n(".join(map(", ".join, zip(*rendered))) + ")" if rows else ""
 
             self._row_renderers[key] = renderer
         return renderer
