@@ -417,9 +417,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_tsv:
         if len(args.scale) != 1:
             parser.error("--write-tsv takes one scale")
-        from terpseed.world import few_collections
+        from terpseed.world import collector_paused
 
-        with few_collections():  # the garbage collector tuned as the seeds tune it
+        with collector_paused():  # the garbage collector paused as the seeds pause it
             tsv_files(*inserted_rows(args.scenario, args.scale[0]), args.write_tsv)
         return 0
     # the commands run as on a user's machine, with Python's bytecode cache: a

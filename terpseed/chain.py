@@ -24,7 +24,7 @@ from terpseed.runtime import RUN_KEY, SeedRun
 from terpseed.schema import metadata
 from terpseed.version_table import guard as guard_version_table
 from terpseed.lock import seed_lock
-from terpseed.world import Step, World, few_collections, update_key
+from terpseed.world import Step, World, collector_paused, update_key
 
 SEED_VERSION_TABLE = "seed_version"
 
@@ -109,7 +109,7 @@ def _verify_approval(run: SeedRun, pending: list) -> None:
 
 
 def run_seed_chain(context) -> None:
-    with few_collections():
+    with collector_paused():
         _run_seed_chain(context)
 
 

@@ -109,7 +109,7 @@ def cmd_approve(x_args: list[str], console: Console) -> None:
     from terpseed.params import parse_dialect
     from terpseed.render import SqlRenderer
     from terpseed.runtime import SeedRun
-    from terpseed.world import World, few_collections
+    from terpseed.world import World, collector_paused
 
     x = _x_dict(x_args)
     check_options(x, {k: v for k, v in SEED_OPTIONS.items() if k != "url"})
@@ -119,7 +119,7 @@ def cmd_approve(x_args: list[str], console: Console) -> None:
     run = SeedRun(params, SqlRenderer(dialect), World(params, seed_steps(script)))
     revisions = [(sc.revision, list(getattr(sc.module, "STEPS", ())))
                  for sc in reversed(list(script.walk_revisions()))]
-    with few_collections():
+    with collector_paused():
         path = approval.approve(run, revisions)
     console.print(f"approved {len(revisions)} revisions for {approval.key(params, dialect)} in {path.name}")
 

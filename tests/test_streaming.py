@@ -107,20 +107,27 @@ def test_a_failure_while_the_writer_runs_rolls_the_revision_back(sqlite_url, mon
     assert threading.active_count() == threads
 
 
-def test_a_run_collects_garbage_less_often_and_restores_the_thresholds():
-    """few_collections: raised for the run, CPython's own back after it,
-    after a failed run too."""
+def test_a_run_pauses_the_garbage_collector_and_resumes_it():
+    """collector_paused: off for the run, back after it, after a failed run
+    too; left off if it was off."""
     import gc
 
-    from terpseed.world import GC_THRESHOLDS, few_collections
+    from terpseed.world import collector_paused
 
-    before = gc.get_threshold()
-    with few_collections():
-        assert gc.get_threshold() == GC_THRESHOLDS
-    assert gc.get_threshold() == before
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
     code, out, _err = run_alembic("-x", "scenario=light", "-x", "quiet=true", "upgrade", "head", "--sql")
     assert code == 0 and "INSERT INTO" in out
-    assert gc.get_threshold() == before
+    assert gc.isenabled()
     code, out, err = run_alembic("-x", "scenario=nosuch", "upgrade", "head", "--sql")
     assert code != 0 and "nosuch" in out + err
-    assert gc.get_threshold() == before
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
