@@ -5,7 +5,7 @@
 Against a scratch MariaDB database created from the shared DDL (TEST_MYSQL_URL,
 default root@127.0.0.1), each operation runs --repeat times; the report gives
 medians, rows per second, peak memory (``/usr/bin/time -v``) and ratios
-against two baselines measured in the same run, on the very same rows:
+against baselines measured in the same run, on the very same rows:
 
 * ``load_data``: LOAD DATA LOCAL INFILE of every table's rows as the seeds
   insert them, in the seeds' order, with the server's default checks (foreign
