@@ -7,7 +7,7 @@ key is the SHA-256 of every input: the source of ``terpseed/``,
 ``generators/``, ``templates/`` and ``seeds/``, the versions of Python and of
 the packages that shape the output (Faker, SQLAlchemy, Jinja2), and the
 scenario, seed and scale.  Change any of them and the key changes: nothing
-stale is ever read.  Two kinds of entry:
+stale is ever read.  Three kinds of entry:
 
 * ``rows/<table>``: a table's generated rows (and an update step's), read by
   the world instead of running the generator again; stored column by column
