@@ -47,9 +47,9 @@ def collector_paused() -> Iterator[None]:
     rows again and again (about 15% of a cold run at CPython's thresholds,
     5% at thresholds a hundred times higher), so it is paused for the run,
     and resumed, if it ran before, on every path.  Reference counting frees
-    everything else as usual: the peak memory of a run is the same with the
-    collector paused (257 MB at scale 1, 939 MB at scale 10), which the
-    benchmark's scale 10 watches."""
+    everything else as usual: a run's peak memory is about what it was with
+    the collector running (a cold render: 251 MiB at scale 1, 917 MiB at
+    scale 10, both ways), which the benchmark's scale 10 watches."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
