@@ -57,6 +57,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from terpseed.render import json_text  # noqa: E402
+
 SERVER = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
 
 
@@ -149,48 +151,47 @@ def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], l
     return tables, updates
 
 
-def _tsv(value) -> str:
-    """One value as LOAD DATA reads it (its default escapes; NULL is \\N)."""
-    from terpseed.render import json_text
-
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.datetime):
-        return value.isoformat(" ")
-    if isinstance(value, (dict, list)):
-        value = json_text(value)
-    text = str(value) if not isinstance(value, Decimal) else format(value, "f")
-    return _escape(text) if _special(text) else text
-
-
 _special = re.compile(r"[\\\t\n\r\0]").search
 
 
 def _escape(text: str) -> str:
+    """Text as LOAD DATA reads it, with its default escapes."""
+    if not _special(text):
+        return text
     return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
             .replace("\r", "\\r").replace("\0", "\\0"))
 
 
-_BY_TYPE = {  # a column of one type (NULLs aside): its values' text, fast
+def _json(value) -> str:
+    return _escape(json_text(value))
+
+
+TSV_TEXT = {  # a value's type: its text in a LOAD DATA file
     int: str,
     bool: {True: "1", False: "0"}.__getitem__,
     Decimal: lambda v: format(v, "f"),
     dt.datetime: lambda v: v.isoformat(" "),
     dt.date: dt.date.isoformat,
-    str: lambda v: _escape(v) if _special(v) else v,
+    str: _escape,
+    dict: _json,
+    list: _json,
 }
 
 
+def _tsv(value) -> str:
+    """One value as LOAD DATA reads it (NULL is \\N)."""
+    return "\\N" if value is None else TSV_TEXT[type(value)](value)
+
+
 def _tsv_column(values: list) -> list[str]:
-    """A column's values as LOAD DATA text, one type at a time where it can."""
+    """A column's values as LOAD DATA text, by one type's function when all
+    its values (NULLs aside) are of that type."""
     kinds = set(map(type, values)) - {type(None)}
     if not kinds:
         return ["\\N"] * len(values)
-    text = _BY_TYPE.get(kinds.pop()) if len(kinds) == 1 else None
-    if text is None:
+    if len(kinds) > 1:
         return list(map(_tsv, values))
+    text = TSV_TEXT[kinds.pop()]
     if None in values:
         return ["\\N" if v is None else text(v) for v in values]
     return list(map(text, values))
@@ -202,7 +203,10 @@ class TsvFiles(NamedTuple):
 
     tables: dict[str, tuple[Path, list[str], int]]  # table: (file, its columns, its rows)
     updates: list[str]
-    rows: int
+
+    @property
+    def rows(self) -> int:
+        return sum(rows for _path, _columns, rows in self.tables.values())
 
 
 def tsv_files(tables: dict[str, list[dict]], updates: list[str], folder: Path) -> None:
@@ -223,7 +227,7 @@ def read_tsv_files(folder: Path) -> TsvFiles:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     tables = {name: (folder / f"{name}.tsv", columns, rows)
               for name, (columns, rows) in manifest["tables"].items()}
-    return TsvFiles(tables, manifest["updates"], sum(rows for _path, _columns, rows in tables.values()))
+    return TsvFiles(tables, manifest["updates"])
 
 
 def load_data(url: str, files: TsvFiles, checked: bool = True) -> float:

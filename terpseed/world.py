@@ -40,6 +40,7 @@ SEED_ID_LIMIT = 2_147_483_647  # INT's maximum: every TERP primary key is an INT
 # streams.
 ROW_BUDGET = 250_000
 
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """A run builds hundreds of thousands of rows that live to its end, and
