@@ -898,11 +898,11 @@ RESOLUTIONS = {
 }
 
 
-def _low_since(stk: Stock, batch: Batch) -> dt.datetime | None:
-    """When the batch first fell below 10% of what came in (and still had some)."""
+def _low_since(stk: Stock, batch: Batch, share: Decimal = LOW_SHARE) -> dt.datetime | None:
+    """When the batch first fell below ``share`` (10%) of what came in (and still had some)."""
     for when in stk.moments(batch):
         left = stk.on_hand(batch, when)
-        if 0 < left < batch.qty_in * LOW_SHARE:
+        if 0 < left < batch.qty_in * share:
             return when
     return None
 
@@ -944,13 +944,19 @@ def _alerts(ctx, rng, stk: Stock) -> list[Alert]:
     for b in batches:
         by_uom.setdefault(b.product.uom, []).append(b.qty_in)
     limits = {uom: q2(sum(qtys) / len(qtys) * OVERSTOCK_FACTOR) for uom, qtys in by_uom.items()}
-    for b in batches:
+    for b in [b for b in batches if b.qty_in > limits[b.product.uom] and rng.random() < 0.3]:
         limit = limits[b.product.uom]
-        if b.qty_in > limit and rng.random() < 0.3:
-            raised = b.live_at + dt.timedelta(hours=rng.randint(2, 48))
-            alerts.append(Alert("OVERSTOCK", b, raised, limit,
-                                f"{b.code} came in at {b.qty_in} {b.product.uom}, above the {limit} we carry",
-                                _fell_to(stk, b, limit, raised)))
+        raised = b.live_at + dt.timedelta(hours=rng.randint(2, 48))
+        alerts.append(Alert("OVERSTOCK", b, raised, limit,
+                            f"{b.code} came in at {b.qty_in} {b.product.uom}, above the {limit} we carry",
+                            _fell_to(stk, b, limit, raised)))
+    if not alerts:  # a short window: the buyer has the low-stock threshold set higher
+        low = [(b.remaining / b.qty_in, b.id, b) for b in batches if 0 < b.remaining < b.qty_in * 2 * LOW_SHARE]
+        for _share, _id, b in sorted(low)[:1]:
+            if (since := _low_since(stk, b, 2 * LOW_SHARE)) is not None:
+                alerts.append(Alert("LOW_STOCK", b, since, q2(b.qty_in * 2 * LOW_SHARE),
+                                    f"{b.code} ({b.product.name}) is down to {b.remaining} {b.product.uom}"
+                                    f" of {b.qty_in}"))
     return alerts
 
 

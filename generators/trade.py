@@ -702,8 +702,12 @@ def _age_receivables(rng, scenario, invoiced: list[Order], last: dt.date) -> Non
                 left = ZERO
 
 
+RETURN_DAYS = 18  # a return comes 2 to 12 business days after shipping: at most this many days
+
+
 def _returns(ctx, rng, orders: list[Order], warehouse, end: dt.datetime) -> list[Return]:
-    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED"]
+    room = end - dt.timedelta(days=RETURN_DAYS)
+    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED" and o.shipped_at <= room]
     wanted = max(1, round(len([o for o in orders if o.kind == "SALE"]) * ctx.scenario.return_rate))
     picked = rng.sample(shipped, min(wanted, len(shipped)))
     returns = []
@@ -732,6 +736,13 @@ def _returns(ctx, rng, orders: list[Order], warehouse, end: dt.datetime) -> list
     return returns
 
 
+def _after(last_move: dt.datetime, batch: Batch) -> dt.datetime:
+    """The earliest moment a count, hold or quarantine can follow: the batch's
+    last movement and the end of its intake workflow (a batch goes live only
+    when the workflow is done)."""
+    return max(last_move, batch.live_at)
+
+
 def _settle_batches(ctx, rng, batches: list[Batch], end: dt.datetime) -> None:
     """Count adjustments, holds and quarantines after the last sale; final status."""
     for batch in batches:
@@ -745,8 +756,8 @@ def _settle_batches(ctx, rng, batches: list[Batch], end: dt.datetime) -> None:
             batch.status_slug = reached[-1][0]
             continue
         if batch.remaining > 0 and rng.random() < 0.06:
-            when = min(end - dt.timedelta(hours=1), last_move + dt.timedelta(days=rng.randint(1, 5)))
-            if when > last_move:
+            when = min(end - dt.timedelta(hours=1), _after(last_move, batch) + dt.timedelta(days=rng.randint(1, 5)))
+            if when > _after(last_move, batch):
                 change = q2(-batch.remaining * Decimal(str(rng.uniform(0.005, 0.03))))
                 if batch.product.uom != "LB":
                     change = change.to_integral_value()
@@ -757,8 +768,8 @@ def _settle_batches(ctx, rng, batches: list[Batch], end: dt.datetime) -> None:
                     last_move = when
         roll = rng.random()
         if batch.remaining > 0 and roll < 0.04:
-            when = min(end - dt.timedelta(minutes=30), last_move + dt.timedelta(days=rng.randint(1, 6)))
-            if when > last_move:
+            when = min(end - dt.timedelta(minutes=30), _after(last_move, batch) + dt.timedelta(days=rng.randint(1, 6)))
+            if when > _after(last_move, batch):
                 batch.batch_status, batch.status_slug = "QUARANTINED", "on-hold"
                 batch.status_changes.append(("on-hold", when))
                 qty = batch.remaining
@@ -768,8 +779,8 @@ def _settle_batches(ctx, rng, batches: list[Batch], end: dt.datetime) -> None:
                                         "Failed retest: moved to quarantine", batch.received_by))
                 continue
         if batch.remaining > 0 and roll < 0.09:
-            when = min(end - dt.timedelta(minutes=30), last_move + dt.timedelta(days=rng.randint(1, 6)))
-            if when > last_move:
+            when = min(end - dt.timedelta(minutes=30), _after(last_move, batch) + dt.timedelta(days=rng.randint(1, 6)))
+            if when > _after(last_move, batch):
                 batch.batch_status, batch.status_slug = "ON_HOLD", "on-hold"
                 batch.status_changes.append(("on-hold", when))
                 batch.hold_qty = batch.remaining

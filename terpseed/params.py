@@ -7,12 +7,13 @@ A bad value stops the run with one line that names it and the valid values.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
 from terpseed.errors import SeedError
 from terpseed.render import DIALECTS
-from terpseed.scenarios import SCENARIOS, Scenario
+from terpseed.scenarios import SCENARIOS, WINDOW_END, Scenario
 
 DEFAULT_SCENARIO = "full"
 DEFAULT_SEED = 12345
@@ -28,6 +29,7 @@ SEED_OPTIONS = {
     "scenario": "light, full (default), edgeCases or chaos",
     "seed": f"integer seed of every random stream (default {DEFAULT_SEED})",
     "scale": "positive multiplier on volumes (default 1)",
+    "end": f"the window's last day, YYYY-MM-DD, or yesterday (default {WINDOW_END}, the schema's date)",
     "approved": "true: refuse unless the SQL matches approvals.json (make approve)",
     "env": "development (default) or production: production requires approved=true",
     "check": "true: run the integrity checks after the upgrade and fail on an error",
@@ -59,8 +61,23 @@ class SeedParams:
     quiet: bool = False
     cache: bool = True
 
+    @property
+    def end(self) -> dt.date:
+        return self.scenario.end
+
+    @property
+    def scale_text(self) -> str:
+        return scale_text(self.scale)
+
     def describe(self) -> str:
-        return f"scenario={self.scenario.name} seed={self.seed} scale={self.scale:g}"
+        return (f"scenario={self.scenario.name} seed={self.seed} scale={self.scale_text}"
+                f" end={self.end.isoformat()}")
+
+
+def scale_text(scale: float) -> str:
+    """The scale as text that reads back as the same float: 1, 0.5, 2.25."""
+    text = repr(float(scale))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def check_options(x_args: dict[str, str], known: dict[str, str]) -> None:
@@ -103,6 +120,7 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
             f"-x scale={raw_scale!r} is not valid; valid: a number greater than 0"
             f" and at most {MAX_SCALE:g} (1 = the scenario's own volumes)"
         )
+    end = parse_end(x_args.get("end"))
     approved = _flag(x_args, "approved")
     env = x_args.get("env", "development")
     if env not in ENVS:
@@ -125,9 +143,33 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
     edited = x_args.get("edited", "stop")
     if edited not in ("stop", "keep", "delete"):
         raise SeedError(f"-x edited={edited!r} is not valid; valid: stop, keep, delete")
-    return SeedParams(SCENARIOS[name], seed, scale, approved, env, _flag(x_args, "check"), preflight,
+    return SeedParams(SCENARIOS[name].ending(end), seed, scale, approved, env, _flag(x_args, "check"), preflight,
                       lock_timeout, _flag(x_args, "dry_run"), x_args.get("confirm"), edited,
                       _flag(x_args, "quiet"), _flag(x_args, "cache", "true"))
+
+
+EARLIEST_END = dt.date(2000, 1, 1)
+LATEST_END = dt.date(2099, 12, 31)
+
+
+def parse_end(raw: str | None, today: dt.date | None = None) -> dt.date:
+    """``-x end``: a date, or ``yesterday``, which is resolved here, once, from
+    the clock (UTC) into the date every later step uses, prints and records."""
+    if raw is None:
+        return WINDOW_END
+    if raw == "yesterday":
+        today = today or dt.datetime.now(dt.timezone.utc).date()
+        return today - dt.timedelta(days=1)
+    try:
+        end = dt.date.fromisoformat(raw)
+    except ValueError:
+        end = None
+    if end is None or len(raw) != 10 or not EARLIEST_END <= end <= LATEST_END:
+        raise SeedError(
+            f"-x end={raw!r} is not valid; valid: a date YYYY-MM-DD from {EARLIEST_END} to"
+            f" {LATEST_END}, or yesterday (default {WINDOW_END})"
+        )
+    return end
 
 
 def _flag(x_args: dict[str, str], name: str, default: str = "false") -> bool:

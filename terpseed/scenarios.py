@@ -1,23 +1,38 @@
 """The business scenarios of the original seeder (see ../shared/terp/README.md).
 
-Every scenario's window ends on 2025-10-31, the last day of the full
-scenario's 22 months; shorter scenarios cover the months just before it.
-Dates come from these windows, never from the clock.
+A scenario is a story of ``months`` months that ends on its window's last
+day: by default the date of the TERP schema the seeds are written for
+(2025-11-21), so that the history runs right up to the day TERP's schema was
+taken; ``-x end=YYYY-MM-DD`` moves the whole story to end on another day, at
+the same length.  Dates come from these windows, never from the clock.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-WINDOW_END = dt.date(2025, 10, 31)
+WINDOW_END = dt.date(2025, 11, 21)  # the date of the TERP schema (terpseed.schema.SCHEMA_DATE)
 
 
-def _months_back(end: dt.date, months: int) -> dt.date:
-    """First day of the month ``months - 1`` months before ``end``'s month."""
-    index = end.year * 12 + (end.month - 1) - (months - 1)
-    return dt.date(index // 12, index % 12 + 1, 1)
+def window_start(end: dt.date, months: int) -> dt.date:
+    """The first day of a window of ``months`` months that ends on ``end``: the
+    day after the same day ``months`` months earlier (clamped to the month's
+    length), so a window ending on the last day of a month starts on the
+    first of a month (2025-10-31, 22 months: 2024-01-01) and one ending on
+    2025-11-21 starts on 2024-01-22."""
+    index = end.year * 12 + (end.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    if end.day >= calendar.monthrange(end.year, end.month)[1]:
+        day = last_day  # from a month's last day to a month's last day
+    else:
+        day = min(end.day, last_day)
+    return dt.date(year, month, day) + dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -36,14 +51,19 @@ class Scenario:
     refund_rate: float = 0.05
     anomaly_rate: float = 0.0          # chaos: share of rows with anomalies
     description: str = ""
+    end: dt.date = WINDOW_END          # the window's last day (-x end)
 
     @property
     def window_start(self) -> dt.date:
-        return _months_back(WINDOW_END, self.months)
+        return window_start(self.end, self.months)
 
     @property
     def window_end(self) -> dt.date:
-        return WINDOW_END
+        return self.end
+
+    def ending(self, end: dt.date) -> "Scenario":
+        """The same story, moved to end on ``end``."""
+        return dataclasses.replace(self, end=end)
 
 
 SCENARIOS: dict[str, Scenario] = {
