@@ -11,17 +11,19 @@ from pathlib import Path
 
 from alembic.runtime.migration import StampStep
 
+from terpseed import approval, record
 from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
-from terpseed import approval
+from terpseed.failures import reported_failures
 from terpseed.cache import NoCache, PlanCache
 from terpseed.guard import deleted_tables
 from terpseed.progress import progress_for
-from terpseed.preflight import require_no_clashes, require_schema
-from terpseed.render import SqlRenderer
+from terpseed.preflight import require_no_clashes, require_recorded_runs, require_schema
+from terpseed.render import SqlRenderer, id_ranges
 from terpseed.runtime import RUN_KEY, SeedRun
 from terpseed.schema import metadata
+from terpseed.version_table import create_before_transactions
 from terpseed.version_table import guard as guard_version_table
 from terpseed.lock import seed_lock
 from terpseed.world import Step, World, collector_paused, update_key
@@ -62,6 +64,11 @@ def _version_table(context, default: str) -> str:
 
 
 def run_schema_chain(context) -> None:
+    with reported_failures():
+        _run_schema_chain(context)
+
+
+def _run_schema_chain(context) -> None:
     _x, target, dialect = _setup(context, P.SCHEMA_OPTIONS)
     version_table = _version_table(context, "alembic_version")
     if context.is_offline_mode():
@@ -92,8 +99,9 @@ def seed_steps(script) -> list:
     return pairs
 
 
-def _writing_steps(migration_context) -> list:
+def _writing_steps(context) -> list:
     """The migrations this command is about to run (not stamps)."""
+    migration_context = context.get_context()
     heads = migration_context.get_current_heads()
     steps = list(migration_context._migrations_fn(heads, migration_context))
     return [s for s in steps if not isinstance(s, StampStep)]
@@ -109,53 +117,77 @@ def _verify_approval(run: SeedRun, pending: list) -> None:
 
 
 def run_seed_chain(context) -> None:
-    with collector_paused():
+    with reported_failures(), collector_paused():
         _run_seed_chain(context)
 
 
-def _run_seed_chain(context) -> None:
-    x_args, target, dialect = _setup(context, P.SEED_OPTIONS)
-    params = P.parse_seed_params(x_args)
-    version_table = _version_table(context, SEED_VERSION_TABLE)
-    guard_version_table(version_table)
+def _seed_run(context, params: P.SeedParams, dialect: str) -> SeedRun:
+    """The run of these arguments, where the revisions find it."""
     cache = PlanCache.open(params.describe()) if params.cache else NoCache()
     run = SeedRun(
         params=params,
         renderer=SqlRenderer(dialect, bytecode_dir=cache.templates_bytecode),
         world=World(params, seed_steps(context.script), cache=cache),
         progress=progress_for(params.quiet, context.is_offline_mode()),
+        version_table=_version_table(context, SEED_VERSION_TABLE),
     )
     context.config.attributes[RUN_KEY] = run
+    return run
+
+
+def _run_seed_chain(context) -> None:
+    x_args, target, dialect = _setup(context, P.SEED_OPTIONS)
+    requested = P.parse_seed_params(x_args)
+    version_table = _version_table(context, SEED_VERSION_TABLE)
+    guard_version_table(version_table)
     common = dict(
         version_table=version_table,
         transaction_per_migration=True,
         transactional_ddl=True,
     )
     if context.is_offline_mode():
+        run = _seed_run(context, requested, dialect)
         opts = {"url": target.url} if target else {"dialect_name": dialect}
         context.configure(
             **opts, literal_binds=True, dialect_opts={"paramstyle": "named"}, **common
         )
-        _verify_approval(run, _writing_steps(context.get_context()))
+        pending = _writing_steps(context)
+        _verify_approval(run, pending)
         impl = context.get_context().impl
-        impl.static_output(f"-- TERP seed SQL: {params.describe()} dialect={dialect}")
+        impl.static_output(f"-- TERP seed SQL: {requested.describe()} dialect={dialect}")
         for statement in PREAMBLE[dialect]:
             impl.static_output(statement + ";")
+        if any(s.is_upgrade for s in pending):
+            # DDL before the first BEGIN: MySQL commits implicitly on it
+            for statement in create_before_transactions(context.get_context(), dialect):
+                impl.static_output(statement + ";")
         context.run_migrations()
         return
     engine = T.create_engine(target)
     with T.connect(engine, target) as connection, \
-            seed_lock(connection, params.lock_timeout, target.shown):
+            seed_lock(connection, requested.lock_timeout, target.shown):
         context.configure(connection=connection, **common)
+        if context.get_context().opts.get("dont_mutate"):  # alembic current: show, change nothing
+            context.run_migrations()
+            _show_record(context, connection)
+            return
         for statement in PREAMBLE[dialect]:
             connection.exec_driver_sql(statement, execution_options={"no_parameters": True})
         connection.commit()
-        pending = _writing_steps(context.get_context())
+        pending = _writing_steps(context)
+        applied = _applied(connection, context.script)
+        held = record.read(connection)
+        params = record.reconcile(requested, x_args, held, applied, target.shown)
+        run = _seed_run(context, params, dialect)
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
+            if applied - set(held.arguments):
+                _record_earlier_seed(connection, context.script, run, applied - set(held.arguments),
+                                     target.shown)
             deleting = deleted_tables(pending)
-            applied = _applied(connection, context.script) if deleting else set()  # the seed lock keeps it so
+            if deleting:
+                require_recorded_runs(connection, run.world, pending, target.shown)
             hashing = _start_hashing(connection, run, deleting, applied)
             try:
                 _preflight_drift(connection, pending, params, target.shown, run.world.cache)
@@ -173,11 +205,53 @@ def _run_seed_chain(context) -> None:
             connection.rollback()
             return
         _require_confirmation(params, pending, target)
+        if any(s.is_upgrade for s in pending):
+            record.create(connection)  # DDL, before any revision's transaction
         connection.commit()
         context.run_migrations()
         if params.check:
             _run_checks(connection, target.shown)
     engine.dispose()
+
+
+def _show_record(context, connection) -> None:
+    """``alembic current``: after the version, the arguments the seed was applied with."""
+    held = record.read(connection)
+    applied = _applied(connection, context.script)
+    if not applied:
+        return
+    recorded = sorted({held.arguments[r] for r in applied if r in held.arguments}, key=record.Arguments.describe)
+    for arguments in recorded:
+        revisions = sorted(r for r in applied if held.arguments.get(r) == arguments)
+        context.config.print_stdout(f"seeded with {arguments.describe()} ({len(revisions)} revisions)")
+    if applied - set(held.arguments):
+        context.config.print_stdout(
+            f"{len(applied - set(held.arguments))} revisions were applied by an earlier version of the"
+            " seeds, which did not record their arguments")
+
+
+def _record_earlier_seed(connection, script, run: SeedRun, revisions: set[str], shown_url: str) -> None:
+    """A database seeded before the seeds recorded themselves: record its
+    applied revisions now, with the run's arguments (the -x given, or the
+    defaults), so that its downgrade can check what it deletes."""
+    import sys
+
+    record.create(connection)
+    steps = {}
+    for sc in script.walk_revisions():
+        if sc.revision in revisions:
+            steps[sc.revision] = [s for s in getattr(sc.module, "STEPS", ()) if isinstance(s, Step)]
+    arguments = record.Arguments.of(run.params)
+    for revision, revision_steps in steps.items():
+        runs = [(step.table, id_ranges(row["id"] for row in run.world.rows(step.table)))
+                for step in revision_steps]
+        run.world.release()
+        for sql in record.closing_statements(run.renderer, revision, arguments, runs):
+            connection.exec_driver_sql(sql, execution_options={"no_parameters": True})
+    connection.commit()
+    sys.stderr.write(
+        f"note: {shown_url} was seeded by an earlier version of the seeds that did not record its"
+        f" arguments; recorded them now as {arguments.describe()} for {len(steps)} revisions\n")
 
 
 def plan(run: SeedRun, pending: list, shown_url: str) -> str:

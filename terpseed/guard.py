@@ -31,7 +31,7 @@ from terpseed.world import Step, World
 SAMPLE = 5
 
 
-def _in_runs(column, ranges) -> sa.ColumnElement:
+def in_runs(column, ranges) -> sa.ColumnElement:
     """``column`` in one of the (low, high) runs; false when there are none."""
     return sa.or_(sa.false(), *(column.between(lo, hi) for lo, hi in ranges))
 
@@ -61,7 +61,7 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
             continue  # every row of the table is a seeded one about to go with the rest
         source = metadata.tables[table]
         if target_column == "id":
-            points = _in_runs(source.c[column], seeded[target_table])
+            points = in_runs(source.c[column], seeded[target_table])
         else:
             values = {str(row[target_column]) for row in world.rows(target_table)
                       if row["id"] not in kept.get(target_table, ())}
@@ -71,7 +71,7 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
         if poly:
             query = query.where(source.c[poly[0]] == poly[1])
         if table in seeded:
-            query = query.where(sa.not_(_in_runs(source.c.id, seeded[table])))
+            query = query.where(sa.not_(in_runs(source.c.id, seeded[table])))
         found = [r[0] for r in connection.execute(query.limit(SAMPLE + 1))]
         if found:
             more = "" if len(found) <= SAMPLE else ", ..."
@@ -96,7 +96,7 @@ def _tables_with_other_rows(connection: sa.Connection, tables: list[str],
             table = metadata.tables[name]
             other = sa.select(table.c.id)
             if name in seeded:
-                other = other.where(sa.not_(_in_runs(table.c.id, seeded[name])))
+                other = other.where(sa.not_(in_runs(table.c.id, seeded[name])))
             probes.append(sa.exists(other).label(f"t{len(probes)}"))
         row = connection.execute(sa.select(*probes)).one()
         found.update(name for name, there in zip(part, row) if there)
@@ -166,7 +166,7 @@ def fingerprint_suspects(connection: sa.Connection, table: sa.Table, ranges: lis
     row_hash = sa.func.md5(sa.func.concat_ws(",", *parts))
     bits = sa.cast(sa.func.conv(sa.func.left(row_hash, 16), 16, 10), mysql.BIGINT(unsigned=True))
     block = sa.func.floor((table.c.id - 1) / FINGERPRINT_ROWS)
-    query = (sa.select(block, sa.func.bit_xor(bits)).where(_in_runs(table.c.id, ranges))
+    query = (sa.select(block, sa.func.bit_xor(bits)).where(in_runs(table.c.id, ranges))
              .group_by(block))
     found = {int(b): int(x) for b, x in connection.execute(query)}
     differing = {b for b, x in expected.items() if found.get(b) != x}
@@ -203,11 +203,11 @@ def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
             continue
         wanted = expected_rows(world, name, applied)
         if ids is None:
-            rows = connection.execute(sa.select(table).where(_in_runs(table.c.id, id_ranges(wanted))))
+            rows = connection.execute(sa.select(table).where(in_runs(table.c.id, id_ranges(wanted))))
         else:
             rows = [row for start in range(0, len(ids), 500)
                     for row in connection.execute(sa.select(table).where(
-                        _in_runs(table.c.id, id_ranges(ids[start:start + 500]))))]
+                        in_runs(table.c.id, id_ranges(ids[start:start + 500]))))]
         changed = []
         for row in rows:
             seeded = wanted[row.id]

@@ -67,11 +67,68 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
     return problems
 
 
+def id_clashes(connection: sa.Connection, world, tables: Iterable[str]) -> list[str]:
+    """Rows already at the ids the pending revisions would insert that the
+    record (terpseed/record.py) does not give to a revision applied with these
+    very arguments (whose rows a re-run leaves as they are): a user's rows
+    (after a seed's downgrade, AUTO_INCREMENT stays past the seeded ids, and
+    InnoDB does not take back the ids of a rolled-back revision) or another
+    seed's, which a seed must never adopt as its own."""
+    from terpseed import record
+    from terpseed.guard import in_runs, seeded_ranges
+
+    tables = list(tables)
+    ours = record.recorded_runs(connection, tables, record.Arguments.of(world.params))
+    problems = []
+    for name in tables:
+        table = metadata.tables[name]
+        if connection.execute(sa.select(table.c.id).limit(1)).first() is None:
+            continue
+        query = sa.select(table.c.id).where(in_runs(table.c.id, seeded_ranges(world, name)))
+        if ours.get(name):
+            query = query.where(sa.not_(in_runs(table.c.id, ours[name])))
+        found = [r[0] for r in connection.execute(query.order_by(table.c.id).limit(SAMPLE + 1))]
+        if found:
+            shown = ", ".join(map(str, found[:SAMPLE])) + (", ..." if len(found) > SAMPLE else "")
+            problems.append(f"{name}.id: rows the seed did not write hold ids it writes ({shown})")
+    connection.commit()
+    return problems
+
+
+SAMPLE = 5
+
+
 def require_no_clashes(connection: sa.Connection, world, tables: Iterable[str], shown_url: str) -> None:
-    problems = unique_clashes(connection, world, tables)
+    tables = list(tables)
+    problems = id_clashes(connection, world, tables) + unique_clashes(connection, world, tables)
     if problems:
         raise SeedError(
-            f"{shown_url} already has rows that the seeds would duplicate on unique keys;"
-            " nothing was written. " + "; ".join(problems)
-            + ". Seed a database without them, or remove or rename those rows first"
+            f"{shown_url} already has rows in the way of the seed; nothing was written. "
+            + "; ".join(problems)
+            + ". The seed never adopts a row it did not write: move or delete those rows first,"
+            " or seed another database (seeded ids start at 1,000,000,001; a user's row gets such"
+            " an id when it is created after an earlier seed was taken out)"
+        )
+
+
+def require_recorded_runs(connection: sa.Connection, world, pending: list, shown_url: str) -> None:
+    """A downgrade deletes the id runs the seeds generate; they must be the
+    runs the database recorded for those revisions (terpseed/record.py), or
+    the rows were written by other code (an earlier version of the seeds)."""
+    from terpseed import record
+    from terpseed.guard import seeded_ranges
+    from terpseed.world import Step
+
+    revisions = {s.revision.revision: [st.table for st in getattr(s.revision.module, "STEPS", ())
+                                       if isinstance(st, Step)]
+                 for s in pending if not s.is_upgrade}
+    recorded = record.recorded_run_rows(connection, revisions)
+    differing = [table for tables in revisions.values() for table in tables
+                 if recorded.get(table, []) != seeded_ranges(world, table)]
+    if differing:
+        raise SeedError(
+            f"{shown_url} recorded other seeded ids than these seeds generate for"
+            f" {', '.join(sorted(differing)[:10])}{', ...' if len(differing) > 10 else ''}"
+            "; nothing was deleted. The database was seeded by another version of the seeds:"
+            " take the seed out with that version (git checkout the commit that seeded it)"
         )

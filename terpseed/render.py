@@ -264,6 +264,7 @@ class SqlRenderer:
             values=self.values,
             id_predicate=self.id_predicate,
             literal=self.literal,
+            literal_text=self.literal_text,
         )
 
     # -- names -----------------------------------------------------------
@@ -355,13 +356,21 @@ class SqlRenderer:
             return "NULL"
         return self._compiler.render_literal_value(value, type_)
 
-    def id_predicate(self, ranges: Sequence[tuple[int, int]]) -> str:
-        """`` id BETWEEN a AND b`` (one run), or one run a line after OR."""
+    def literal_text(self, value: str) -> str:
+        """A text literal, quoted by the dialect."""
+        return self.literal(value, sa.String())
+
+    def id_predicate(self, ranges: Sequence[tuple[int, int]], indent: int | None = None) -> str:
+        """`` id BETWEEN a AND b`` (one run), or one run a line after OR.
+        With ``indent``: the runs one a line, the first unprefixed, the next
+        ones indented by that many spaces after ``OR``."""
         ident = self.ident("id")
         parts = [
             f"{ident} = {lo}" if lo == hi else f"{ident} BETWEEN {lo} AND {hi}"
             for lo, hi in ranges
         ]
+        if indent is not None:
+            return ("\n" + " " * indent + "OR ").join(parts)
         if len(parts) == 1:
             return " " + parts[0]
         return "\n    " + "\n    OR ".join(parts)

@@ -28,10 +28,11 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from alembic import context, op
 
-from terpseed import relations
+from terpseed import record, relations
 from terpseed.cache import CacheDamaged
 from terpseed.cache import warn as cache_warn
 from terpseed.errors import SeedError
+from terpseed.failures import StatementFailed
 from terpseed.params import SeedParams
 from terpseed.progress import SilentProgress
 from terpseed.render import SqlRenderer, id_ranges
@@ -59,10 +60,14 @@ def _crc(sql: str) -> int:
 
 
 class Table(NamedTuple):
-    """Marks where a table's (or an update's) statements begin, and how many rows they hold."""
+    """Marks where a table's (or an update's) statements begin, and how many
+    rows they hold: ``kind`` "rows" (inserted or deleted), "update" (rows
+    whose columns an Update fills or restores) or "record" (the seed's own
+    bookkeeping, terpseed/record.py, not counted as rows)."""
 
     name: str
     total: int
+    kind: str = "rows"
 
 
 class RenderedRevision:
@@ -86,11 +91,11 @@ class RenderedRevision:
         done = 0
         if records is not None:
             try:
-                for record in records:
-                    if isinstance(record, Table):
-                        self._start_table(record, progress)
+                for item in records:
+                    if isinstance(item, Table):
+                        self._start_table(item, progress)
                     else:
-                        sql, table, rows, crc = record
+                        sql, table, rows, crc = item
                         if _crc(sql) != crc:
                             raise CacheDamaged(f"a statement of {'.'.join(where)} fails its checksum")
                         yield Chunk(sql, table, rows)
@@ -101,18 +106,18 @@ class RenderedRevision:
                 cache.forget_statements(*where)
         writer = cache.statements_writer(*where) if where is not None else None
         try:
-            for record in self._records():
-                if isinstance(record, Table):
-                    self._start_table(record, progress)
+            for item in self._records():
+                if isinstance(item, Table):
+                    self._start_table(item, progress)
                     if writer:
-                        writer.add(record)
+                        writer.add(item)
                     continue
                 if writer:
-                    writer.add((record.sql, record.table, record.rows, _crc(record.sql)))
+                    writer.add((item.sql, item.table, item.rows, _crc(item.sql)))
                 if done:
                     done -= 1  # executed from the cache before it was found damaged
                     continue
-                yield record
+                yield item
         except BaseException:
             if writer:
                 writer.abandon()
@@ -129,21 +134,45 @@ class RenderedRevision:
         return cache, (self.run.renderer.dialect_name, self.revision, self.direction)
 
     def _start_table(self, table: "Table", progress: SilentProgress) -> None:
-        self.counts[table.name] = table.total
-        progress.start_table(table.name, table.total)
+        if table.kind != "record":
+            self.counts[table.name] = table.total
+        progress.start_table(table.name, table.total, table.kind)
 
     def _records(self) -> Iterator["Table | Chunk"]:
+        """The revision's statements.  Around the steps, the seed's record of
+        itself (terpseed/record.py): an upgrade opens by asking whether it is
+        already recorded (a re-run) and closes by recording its id runs and
+        arguments; a downgrade opens by checking that the database holds it
+        with these arguments and closes by forgetting it."""
+        renderer = self.run.renderer
+        arguments = record.Arguments.of(self.run.params)
+        if self.direction == "upgrade":
+            opening = record.opening_statement(renderer, self.revision, arguments)
+        else:
+            opening = record.downgrade_guard(renderer, self.revision, arguments, self.run.version_table)
+        if opening:
+            yield Table(record.ARGUMENTS.name, 0, "record")
+            yield Chunk(opening, record.ARGUMENTS.name, 0)
+        runs: list[tuple[str, list[tuple[int, int]]]] = []
         for step in self.steps:
             if isinstance(step, Update):
                 yield from self._update(step)
             elif self.direction == "upgrade":
-                yield from self._insert(step)
+                yield from self._insert(step, runs)
             else:
                 yield from self._delete(step)
             self.run.world.release()
+        if self.direction == "upgrade":
+            closing = record.closing_statements(renderer, self.revision, arguments, runs)
+        else:
+            closing = record.forget_statements(renderer, self.revision)
+        yield Table(record.ROWS.name, 0, "record")
+        for sql in closing:
+            yield Chunk(sql, record.ROWS.name, 0)
 
-    def _insert(self, step: Step) -> Iterator["Table | Chunk"]:
+    def _insert(self, step: Step, runs: list) -> Iterator["Table | Chunk"]:
         rows = self.run.world.rows(step.table)
+        runs.append((step.table, id_ranges(row["id"] for row in rows)))
         yield Table(step.table, len(rows))
         for chunk in chunked(rows, ROWS_PER_INSERT):
             yield Chunk(self.run.renderer.render(step.template_name, rows=chunk), step.table, len(chunk))
@@ -156,7 +185,8 @@ class RenderedRevision:
             ranges = id_ranges(level)
             for start in range(0, len(ranges), RANGES_PER_DELETE):
                 part = ranges[start:start + RANGES_PER_DELETE]
-                yield Chunk(self.run.renderer.render("_delete.sql.j2", table=step.table, ranges=part),
+                yield Chunk(self.run.renderer.render("_delete.sql.j2", table=step.table, ranges=part,
+                                                     revision=self.revision),
                             step.table, sum(hi - lo + 1 for lo, hi in part))
 
     def _update(self, update: Update) -> Iterator["Table | Chunk"]:
@@ -164,7 +194,7 @@ class RenderedRevision:
         rows = self.run.world.update_rows(key)
         if self.direction == "downgrade":
             rows = self.run.world.previous_values(key, update, rows)
-        yield Table(update.key, len(rows))
+        yield Table(update.key, len(rows), "update")
         for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
             yield Chunk(self.run.renderer.render(
                 "_update.sql.j2", table=update.table,
@@ -246,6 +276,8 @@ class SeedRun:
     world: World
     keep: dict[str, list[int]] = field(default_factory=dict)  # edited rows a downgrade leaves
     progress: SilentProgress = field(default_factory=SilentProgress)
+    done: list[str] = field(default_factory=list)  # revisions this run applied, in order
+    version_table: str = "seed_version"
 
     def apply(self, rendered: RenderedRevision, message: str) -> None:
         """Execute the statements online, or print them offline: the same text."""
@@ -256,16 +288,30 @@ class SeedRun:
             if migration.as_sql:
                 print_offline(migration.impl, rendered, message, self)
             else:
-                execute(migration.connection, rendered.chunks(self.progress), self.progress)
+                try:
+                    execute(migration.connection, rendered.chunks(self.progress), self.progress)
+                except ChunkFailed as failure:
+                    raise StatementFailed(rendered.direction, rendered.revision, failure.chunk.table,
+                                          failure.error, list(self.done)) from failure.error
             failed = False
         finally:
             self.progress.end_revision(failed)
+        self.done.append(rendered.revision)
+
+
+class ChunkFailed(Exception):
+    """The database refused ``chunk``'s statement."""
+
+    def __init__(self, chunk: Chunk, error: BaseException):
+        super().__init__(str(error))
+        self.chunk, self.error = chunk, error
 
 
 def execute(connection, chunks: Iterator[Chunk], progress: SilentProgress) -> None:
     """Execute the chunks in order on a writer thread while the main thread
     renders the next ones.  The writer is the only user of the connection
-    until it is joined; an error on either side stops both and is raised."""
+    until it is joined; an error on either side stops both and is raised
+    (the database's as ``ChunkFailed``, naming the statement's table)."""
     pending: queue.Queue = queue.Queue(maxsize=PIPELINE_DEPTH)
     failure: list[BaseException] = []
 
@@ -276,6 +322,8 @@ def execute(connection, chunks: Iterator[Chunk], progress: SilentProgress) -> No
             try:
                 connection.exec_driver_sql(chunk.sql, execution_options={"no_parameters": True})
                 progress.advance(chunk.table, chunk.rows)
+            except Exception as error:  # noqa: BLE001 - re-raised in the main thread
+                failure.append(ChunkFailed(chunk, error))
             except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
                 failure.append(error)
 

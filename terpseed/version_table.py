@@ -41,3 +41,26 @@ def _insert(insert, compiler, **kw):
         ~sa.exists(sa.select(sa.literal_column("1")).select_from(table))
     )
     return compiler.visit_insert(sa.insert(table).from_select(columns, only_if_empty), **kw)
+
+
+def create_before_transactions(migration_context, dialect_name: str) -> list[str]:
+    """Offline (``--sql``): the CREATE TABLE IF NOT EXISTS statements of the
+    version table and of the seed's record (terpseed/record.py), to print
+    before the first ``BEGIN``.  Alembic prints its own CREATE TABLE of the
+    version table inside the first revision's transaction, where MySQL would
+    commit implicitly and leave a failing revision's rows behind; that one is
+    not printed any more (Alembic keeps the version table as a private
+    attribute of its MigrationContext: tests/test_offline_sql.py fails if a
+    later Alembic prints it again)."""
+    from terpseed import record
+    from terpseed.render import render_dialect
+
+    version = migration_context._version
+    statements = [str(CreateTable(version, if_not_exists=True).compile(
+        dialect=render_dialect(dialect_name))).strip()]
+    version.create = _created_above
+    return statements + record.create_statements(dialect_name)
+
+
+def _created_above(*_args, **_kwargs) -> None:
+    """Alembic's own CREATE TABLE of the version table: printed above instead."""

@@ -181,3 +181,20 @@ def seed_plan() -> list[tuple[str, list[str]]]:
 
 def seed_head() -> str:
     return seed_plan()[-1][0]
+
+
+def world(**x: str):
+    """The seed world of these -x arguments (no database): what the seeds write."""
+    from alembic.script import ScriptDirectory
+
+    from terpseed.chain import seed_steps
+    from terpseed.params import parse_seed_params
+    from terpseed.world import World
+
+    script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
+    return World(parse_seed_params(x), seed_steps(script))
+
+
+def world_rows(table: str, **x: str) -> list[dict]:
+    """The rows the seeds write to ``table`` for these -x arguments."""
+    return world(**x).rows(table)

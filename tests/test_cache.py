@@ -62,7 +62,7 @@ def test_warm_run_reads_the_statements_it_kept(cache_dir):
         break
     C.PlanCache(path.parents[3])._write(path, records)
     replayed = render(cache_dir)
-    assert "/* replayed */ INSERT" in replayed
+    assert "/* replayed */ " in replayed
     # the same statements but that one, and the header's SHA-256 tells the difference
     def body(sql):
         return [line for line in sql.replace("/* replayed */ ", "").splitlines() if "sha256" not in line]
@@ -96,7 +96,7 @@ def test_a_damaged_entry_is_reported_ignored_and_written_again(cache_dir, damage
         records = list(C._records(path))
         chunk = next(i for i, r in enumerate(records) if len(r) == 4)
         sql, table, rows, crc = records[chunk]
-        records[chunk] = (sql.replace("INSERT", "DELETE", 1), table, rows, crc)
+        records[chunk] = (sql + " -- changed", table, rows, crc)
         C.PlanCache(path.parents[3])._write(path, records)
     code, out, err = run_alembic(*LIGHT, "upgrade", "head", "--sql", env={C.DIR_ENV: str(cache_dir)})
     assert code == 0, err

@@ -23,7 +23,7 @@ def test_offline_sql_is_byte_identical_across_processes():
     upgrade = [_offline("upgrade", "head", "--sql") for _ in range(2)]
     assert upgrade[0] == upgrade[1]
     text = upgrade[0].decode()
-    assert text.startswith("-- TERP seed SQL: scenario=full seed=12345 scale=1 dialect=mysql")
+    assert text.startswith("-- TERP seed SQL: scenario=full seed=12345 scale=1 end=2025-11-21 dialect=mysql")
     assert "INSERT INTO clients" in text and "ON DUPLICATE KEY UPDATE" in text
     downgrade = [_offline("downgrade", "head:base", "--sql") for _ in range(2)]
     assert downgrade[0] == downgrade[1]
@@ -34,7 +34,7 @@ def test_offline_sql_is_byte_identical_across_processes():
 def test_offline_sqlite_dialect_is_chosen_with_x_dialect():
     text = _offline("-x", "dialect=sqlite", "-x", "scenario=light", "upgrade", "head", "--sql").decode()
     assert "dialect=sqlite" in text.splitlines()[0]
-    assert "ON CONFLICT (id) DO NOTHING" in text
+    assert "ON CONFLICT (id) DO UPDATE SET id = CASE" in text and "FROM seed_rows" in text
     assert "ON DUPLICATE KEY" not in text
 
 

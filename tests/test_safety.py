@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from terpseed import record
 from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
 from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, execute, run_alembic,
@@ -114,6 +116,9 @@ def test_a_second_run_waits_then_names_the_holder_mariadb(mariadb_server):
         line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "lock_timeout=1", "upgrade", "head")
         assert time.monotonic() - started < 20
         assert "another seed run holds the lock" in line and "connection " in line
+        # the holder has sat idle since it took the lock: said as such, never "held for 0 s"
+        idle = int(re.search(r"between statements, idle for (\d+) s", line).group(1))
+        assert idle >= 1 and "waited 1 s" in line
     holder.dispose()
     assert counts(url)["users"] == 0
 
@@ -123,10 +128,11 @@ def test_a_second_run_waits_then_names_the_holder_sqlite(tmp_path):
     build_schema(url, "chain")
     with open(tmp_path / "locked.sqlite.seed-lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.write("pid 4242 on build-box")
+        handle.write(f"pid 4242 on build-box|{time.time() - 11:.0f}")
         handle.flush()
         line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "lock_timeout=1", "upgrade", "head")
     assert "another seed run holds the lock" in line and "pid 4242 on build-box" in line
+    assert int(re.search(r"build-box, for (\d+) s", line).group(1)) >= 12   # since it took the lock
     assert counts(url)["users"] == 0
 
 
@@ -205,6 +211,11 @@ def hostile_dbs(tmp_path_factory, mariadb_server):
     build_schema(sqlite_url, "chain")
     mysql_url = mariadb_server.create("hyp")
     build_schema(mysql_url, "ddl")
+    for url in (sqlite_url, mysql_url):  # the INSERTs look seeded ids up in seed_rows
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            record.create(conn)
+        engine.dispose()
     return {"sqlite": sqlite_url, "mysql": mysql_url + "?charset=utf8mb4"}
 
 
@@ -247,12 +258,18 @@ def test_seeded_rows_users_edited_are_reported_then_kept_or_deleted(tmp_path):
     assert "users edited seeded rows" in line and f"vendors (1 rows: {edited_id})" in line
     assert "nothing was deleted" in line
     assert snapshot(url) == before
-    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "edited=keep", "downgrade", "base")
+    alembic_ok("-x", f"url={url}", "-x", "edited=delete", "downgrade", "0003_books")
+    assert snapshot(url)["vendors"] == []                  # delete: the edited row goes too
+    alembic_ok("-x", f"url={url}", "upgrade", "head")
+    with engine.begin() as conn:
+        conn.execute(vendors.update().where(vendors.c.id == edited_id).values(notes="renegotiated terms"))
+    engine.dispose()
+    alembic_ok("-x", f"url={url}", "-x", "edited=keep", "downgrade", "base")
     after = snapshot(url)
     assert [r[0] for r in after["vendors"]] == [edited_id] and after["clients"] == []
-    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")   # the kept row is adopted
-    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "edited=delete", "downgrade", "base")
-    assert snapshot(url)["vendors"] == []
+    # a kept row is handed over: the seed no longer records it, and never adopts it again
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    assert f"vendors.id: rows the seed did not write hold ids it writes ({edited_id})" in line
 
 
 def test_a_kept_edited_row_still_holds_its_parents_back(tmp_path):
