@@ -10,20 +10,23 @@ STAMP   := $(VENV)/.installed
 SCENARIO ?= full
 SEED     ?= 12345
 SCALE    ?= 1
+END      ?=
 DIALECT  ?= mysql
 SQL_DIR  ?= build/sql
 CHECK_ARGS ?=
 BENCH_ARGS ?= --repeat 3 --per-row
-XARGS    := -x scenario=$(SCENARIO) -x seed=$(SEED) -x scale=$(SCALE)
-SQL_NAME := $(SQL_DIR)/$(SCENARIO)-seed$(SEED)-x$(SCALE)-$(DIALECT)
+XARGS    := -x scenario=$(SCENARIO) -x seed=$(SEED) -x scale=$(SCALE) $(if $(END),-x end=$(END))
+SQL_NAME := $(SQL_DIR)/$(SCENARIO)-seed$(SEED)-x$(SCALE)$(if $(END),-end$(END))-$(DIALECT)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv seed test sql approve graph lint check bench clean
+.PHONY: help venv seed reseed test sql approve graph lint check bench clean
 
 help: ## list the targets
-	@echo "TERP seeds -- targets (variables: SCENARIO=$(SCENARIO) SEED=$(SEED) SCALE=$(SCALE) DIALECT=$(DIALECT))"
+	@echo "TERP seeds -- targets (variables: SCENARIO=$(SCENARIO) SEED=$(SEED) SCALE=$(SCALE) END=$(or $(END),2025-11-21) DIALECT=$(DIALECT))"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 	@echo "Target database: SEED_DATABASE_URL, else var/terp.sqlite (embedded SQLite)."
+	@echo "A failing target exits 2 (make's own status); run the command it prints for the"
+	@echo "documented codes (alembic, python -m checks: 1 refused or failing, 2 could not run)."
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,16 +35,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP) ## create .venv and install the pinned dependencies
 
-seed: $(STAMP) ## build the schema if missing and seed it (SCENARIO, SEED, SCALE), then print rows per table
+seed: $(STAMP) ## build the schema if missing and seed it (SCENARIO, SEED, SCALE, END), then print rows per table
 	$(PY) -m terpseed seed $(XARGS)
+
+reseed: $(STAMP) ## take the database's seed out, then seed it again with SCENARIO, SEED, SCALE, END
+	$(PY) -m terpseed reseed $(XARGS)
 
 test: $(STAMP) ## run the whole test suite (SQLite and MariaDB)
 	$(PY) -m pytest
 
 sql: $(STAMP) ## write the upgrade and downgrade SQL for review to build/sql/ (no database needed)
 	@mkdir -p $(SQL_DIR)
-	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) upgrade head --sql > $(SQL_NAME)-upgrade.sql
-	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) downgrade head:base --sql > $(SQL_NAME)-downgrade.sql
+	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) upgrade head --sql > $(SQL_NAME)-upgrade.sql.part \
+	  || { rm -f $(SQL_NAME)-upgrade.sql.part; exit 1; }
+	$(ALEMBIC) -c seed.ini $(XARGS) -x dialect=$(DIALECT) downgrade head:base --sql > $(SQL_NAME)-downgrade.sql.part \
+	  || { rm -f $(SQL_NAME)-upgrade.sql.part $(SQL_NAME)-downgrade.sql.part; exit 1; }
+	@mv $(SQL_NAME)-upgrade.sql.part $(SQL_NAME)-upgrade.sql
+	@mv $(SQL_NAME)-downgrade.sql.part $(SQL_NAME)-downgrade.sql
 	@echo "wrote $(SQL_NAME)-upgrade.sql and $(SQL_NAME)-downgrade.sql"
 
 approve: $(STAMP) ## record the SHA-256 of every revision's SQL (SCENARIO, SEED, SCALE, DIALECT) in approvals.json
@@ -54,7 +64,7 @@ lint: $(STAMP) ## lint the SQL templates, the checks and the rendered light-scen
 	$(PY) -m terpseed.lint
 
 check: $(STAMP) ## audit the database with the integrity checks (SEED_DATABASE_URL, else var/terp.sqlite)
-	$(PY) -m checks $(CHECK_ARGS)
+	@$(PY) -m checks $(CHECK_ARGS)
 
 bench: $(STAMP) ## time render, upgrade, checks, downgrade (cold and cached) against LOAD DATA (checked, unchecked), generating + LOAD DATA, SQL replay, per-row INSERTs (MariaDB; SCALE=1,10 compares)
 	$(PY) bench/run.py --scenario $(SCENARIO) --scale $(SCALE) $(BENCH_ARGS)

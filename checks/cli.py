@@ -59,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"FAILED: {exc}", markup=False)
         return 2
     if args.format == "json":
-        sys.stdout.write(report.as_json(results, counts) + "\n")
+        sys.stdout.write(report.as_json(results, counts, target.shown) + "\n")
     elif args.format == "junit":
-        sys.stdout.write(report.as_junit(results))
+        sys.stdout.write(report.as_junit(results, target.shown))
     else:
-        report.as_table(results, counts, console)
+        report.as_table(results, counts, console, target.shown)
     failed_errors = any(not r.passed and r.check.severity == "error" for r in results)
     return 1 if failed_errors else 0

@@ -35,8 +35,10 @@ def summary(results: list[Result]) -> dict:
             "seconds": round(sum(r.seconds for r in results), 3)}
 
 
-def as_json(results: list[Result], counts: dict[str, int]) -> str:
+def as_json(results: list[Result], counts: dict[str, int], database: str) -> str:
+    """``database``: the audited database's URL as shown (password as ***)."""
     return json.dumps({
+        "database": database,
         "summary": summary(results),
         "checks": [{"name": r.check.name, "severity": r.check.severity, "tags": list(r.check.tags),
                     "tables": list(r.check.tables), "description": r.check.description,
@@ -46,11 +48,13 @@ def as_json(results: list[Result], counts: dict[str, int]) -> str:
     }, indent=2, sort_keys=False)
 
 
-def as_junit(results: list[Result]) -> str:
+def as_junit(results: list[Result], database: str) -> str:
     s = summary(results)
     suite = ET.Element("testsuite", name="terp-checks", tests=str(s["checks"]),
                        failures=str(s["failed_errors"] + s["failed_warnings"]), errors="0",
                        time=f"{s['seconds']:.3f}")
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="database", value=database)
     for r in results:
         case = ET.SubElement(suite, "testcase", classname=f"checks.{r.check.severity}", name=r.check.name,
                              time=f"{r.seconds:.4f}")
@@ -61,8 +65,8 @@ def as_junit(results: list[Result]) -> str:
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def as_table(results: list[Result], counts: dict[str, int], console: Console) -> None:
-    table = Table(title="TERP integrity checks", show_lines=False)
+def as_table(results: list[Result], counts: dict[str, int], console: Console, database: str) -> None:
+    table = Table(title=f"TERP integrity checks of {database}", show_lines=False)
     for column in ("check", "severity", "result", "rows", "seconds"):
         table.add_column(column, justify="right" if column in ("rows", "seconds") else "left")
     for r in results:

@@ -1,13 +1,17 @@
 """``python -m terpseed``: the one-command set-up behind ``make seed``.
 
-    python -m terpseed seed [-x scenario=full] [-x seed=12345] [-x scale=1]
+    python -m terpseed seed [-x scenario=full] [-x seed=12345] [-x scale=1] [-x end=2025-11-21]
+    python -m terpseed reseed [-x ...]    # take the seed out, then seed with these arguments
     python -m terpseed summary
     python -m terpseed approve [-x scenario=...] [-x seed=...] [-x scale=...] [-x dialect=mysql]
 
 ``seed`` builds the schema with the schema chain when the target has none (a
 database that already has the TERP tables, for example one created from the
 DDL file, is left as it is), applies the seed chain up to head and prints rows
-per table and the time taken.  The target is resolved as for the chains:
+per table and the time taken; on a database that already holds a seed of
+other arguments it refuses and says so (``reseed`` takes that seed out
+first), and with the same arguments it has nothing to do and says so.  The
+target is resolved as for the chains:
 SEED_DATABASE_URL, else -x url=..., else var/terp.sqlite.  It is a thin layer
 over Alembic's own commands; DBAs can run ``alembic -c seed.ini ...`` instead.
 """
@@ -27,6 +31,7 @@ from rich.table import Table
 
 from terpseed import target as T
 from terpseed.errors import SeedError
+from terpseed.failures import reported_failures
 from terpseed.params import SEED_OPTIONS, check_options, parse_seed_params
 from terpseed.schema import metadata
 
@@ -76,7 +81,27 @@ def _x_dict(x_args: list[str]) -> dict[str, str]:
     return dict(item.split("=", 1) for item in x_args)
 
 
-def cmd_seed(x_args: list[str], console: Console) -> None:
+def _held_seed(engine: sa.Engine, tgt: T.Target):
+    """(the arguments the target's seed was applied with or None, revisions applied)."""
+    from alembic.script import ScriptDirectory
+
+    from terpseed import record
+    from terpseed.chain import context_heads
+
+    with T.connect(engine, tgt) as conn:
+        if "seed_version" not in sa.inspect(conn).get_table_names():
+            return None, set()
+        heads = context_heads(conn, None)
+        script = ScriptDirectory.from_config(_config("seed.ini", []))
+        applied = {sc.revision for sc in script.iterate_revisions(heads, "base")} if heads else set()
+        held = record.read(conn)
+    found = {held.arguments[r] for r in applied if r in held.arguments}
+    return (found.pop() if len(found) == 1 else None), applied
+
+
+def cmd_seed(x_args: list[str], console: Console, reseed: bool = False) -> None:
+    from terpseed import record
+
     x = _x_dict(x_args)
     check_options(x, SEED_OPTIONS)
     params = parse_seed_params(x)
@@ -86,6 +111,25 @@ def cmd_seed(x_args: list[str], console: Console) -> None:
         has_tables, managed = _has_terp_schema(conn)
     schema_x = [a for a in x_args if a.startswith("url=")]
     started = time.perf_counter()
+    asked = record.Arguments.of(params)
+    holds, applied = _held_seed(engine, tgt) if has_tables else (None, set())
+    if applied and holds != asked and not reseed:
+        held = holds.describe() if holds else "a seed whose arguments it did not record"
+        raise SeedError(
+            f"{tgt.shown} already holds {held}; nothing was written. `make reseed` (with SCENARIO,"
+            f" SEED, SCALE, END as you want them) takes it out and seeds {asked.describe()};"
+            f" `make seed` with the same arguments keeps it"
+        )
+    if applied and reseed:
+        console.print(f"reseed: alembic -c seed.ini downgrade base (takes out {holds.describe() if holds else 'the seed'})")
+        command.downgrade(_config("seed.ini", schema_x), "base")
+    elif applied and holds == asked and _at_head(applied):
+        console.print(f"{tgt.shown} already holds the seed {asked.describe()}: nothing to do")
+        with T.connect(engine, tgt) as conn:
+            counts = row_counts(conn)
+        engine.dispose()
+        print_summary(console, counts, f"{tgt.shown}: {params.describe()}")
+        return
     if not has_tables or managed:
         console.print(f"schema: alembic upgrade head on {tgt.shown}")
         command.upgrade(_config("alembic.ini", schema_x), "head")
@@ -99,6 +143,13 @@ def cmd_seed(x_args: list[str], console: Console) -> None:
     engine.dispose()
     print_summary(console, counts, f"{tgt.shown}: {params.describe()}")
     console.print(f"seeded in {elapsed:.1f} s")
+
+
+def _at_head(applied: set[str]) -> bool:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_config("seed.ini", []))
+    return set(script.get_heads()) <= applied
 
 
 def cmd_approve(x_args: list[str], console: Console) -> None:
@@ -137,16 +188,15 @@ def cmd_summary(x_args: list[str], console: Console) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m terpseed", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["seed", "summary", "approve"])
+    parser.add_argument("command", choices=["seed", "reseed", "summary", "approve"])
     parser.add_argument("-x", action="append", default=[], metavar="KEY=VALUE",
                         help="as for alembic: url, scenario, seed, scale")
     args = parser.parse_args(argv)
     console = Console(soft_wrap=True)
-    try:
-        {"seed": cmd_seed, "summary": cmd_summary, "approve": cmd_approve}[args.command](args.x, console)
-    except SeedError as exc:
-        console.print(f"FAILED: {exc}", style="bold red", markup=False, highlight=False)
-        return 1
+    commands = {"seed": cmd_seed, "reseed": lambda x, c: cmd_seed(x, c, reseed=True),
+                "summary": cmd_summary, "approve": cmd_approve}
+    with reported_failures():
+        commands[args.command](args.x, console)
     return 0
 
 

@@ -31,9 +31,9 @@ def seed_lock(connection: sa.Connection, timeout: float, shown_url: str):
     got = connection.exec_driver_sql("SELECT GET_LOCK(%s, %s)", (name, int(timeout))).scalar()
     if got != 1:
         holder = connection.exec_driver_sql(
-            "SELECT p.ID, p.USER, p.HOST, p.TIME FROM information_schema.PROCESSLIST AS p"
+            "SELECT p.ID, p.USER, p.HOST, p.COMMAND, p.TIME FROM information_schema.PROCESSLIST AS p"
             " WHERE p.ID = IS_USED_LOCK(%s)", (name,)).first()
-        who = f"connection {holder[0]} ({holder[1]}@{holder[2]}, for {holder[3]} s)" if holder else "another session"
+        who = _holder(*holder) if holder else "another session"
         raise SeedError(
             f"another seed run holds the lock on {shown_url}: {who}; waited {int(timeout)} s."
             " Let it finish, or raise -x lock_timeout"
@@ -45,6 +45,25 @@ def seed_lock(connection: sa.Connection, timeout: float, shown_url: str):
         with contextlib.suppress(Exception):
             connection.exec_driver_sql("SELECT RELEASE_LOCK(%s)", (name,))
             connection.commit()
+
+
+def _since(text: str) -> str:
+    """The SQLite lock file's "pid N on HOST|epoch" as "pid N on HOST, for N s"."""
+    who, _, epoch = text.partition("|")
+    try:
+        return f"{who}, for {max(0, round(time.time() - float(epoch)))} s"
+    except ValueError:
+        return who
+
+
+def _holder(connection_id, user, host, command, seconds) -> str:
+    """Who holds the lock and what its connection is doing now.  The server
+    does not say since when a named lock is held: PROCESSLIST's TIME is the
+    age of the connection's current state (the statement running, or the
+    idle time between two), so it is named as such."""
+    doing = (f"running a statement for {seconds} s" if command == "Query"
+             else f"between statements, idle for {seconds} s")
+    return f"connection {connection_id} ({user}@{host}, {doing})"
 
 
 @contextlib.contextmanager
@@ -59,7 +78,7 @@ def _file_lock(database: Path, timeout: float, shown_url: str):
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     handle.seek(0)
-                    holder = handle.read().strip() or "another process"
+                    holder = _since(handle.read().strip()) or "another process"
                     raise SeedError(
                         f"another seed run holds the lock on {shown_url}: {holder}; waited"
                         f" {int(timeout)} s. Let it finish, or raise -x lock_timeout"
@@ -67,7 +86,7 @@ def _file_lock(database: Path, timeout: float, shown_url: str):
                 time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}|{time.time():.0f}")
         handle.flush()
         try:
             yield

@@ -19,7 +19,7 @@ def test_each_revision_header_carries_the_sha256_of_its_statements():
     assert [parts[i] for i in range(0, len(parts), 2)] == [rev for rev, _tables in seed_plan()]
     for revision, part in zip(parts[0::2], parts[1::2]):
         lines = part.split("\n")
-        assert lines[0] == "-- scenario=light seed=12345 scale=1 dialect=mysql"
+        assert lines[0] == "-- scenario=light seed=12345 scale=1 end=2025-11-21 dialect=mysql"
         assert lines[1].startswith("-- writes rows: ")
         declared = lines[2].removeprefix("-- sha256 of the statements below: ")
         body = "\n".join(lines[4:]).split("INSERT INTO seed_version")[0].split("UPDATE seed_version")[0]
@@ -29,8 +29,8 @@ def test_each_revision_header_carries_the_sha256_of_its_statements():
 
 def test_committed_approvals_match_the_sql_they_approve(tmp_path, monkeypatch):
     committed = json.loads((ROOT / "approvals.json").read_text())
-    assert "scenario=full seed=12345 scale=1 dialect=mysql" in committed
-    assert "scenario=light seed=12345 scale=1 dialect=mysql" in committed
+    assert "scenario=full seed=12345 scale=1 end=2025-11-21 dialect=mysql" in committed
+    assert "scenario=light seed=12345 scale=1 end=2025-11-21 dialect=mysql" in committed
     monkeypatch.setenv(approval.MANIFEST_ENV, str(tmp_path / "fresh.json"))
     for entry in committed:
         scenario = entry.split()[0].split("=")[1]

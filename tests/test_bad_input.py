@@ -6,15 +6,18 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import alembic_subprocess, build_schema, execute, snapshot
+from tests.support import alembic_subprocess, build_schema, execute, seed_plan, snapshot
 
 
 def _fails(*argv: str, env: dict | None = None, ini: str = "seed.ini") -> str:
+    """The one FAILED line of a refused run: on stderr (never in stdout, where
+    --sql writes the SQL), with exit status 1 and no traceback."""
     result = alembic_subprocess(*argv, env=env, ini=ini)
     output = (result.stdout + result.stderr).decode()
-    assert result.returncode != 0, output
+    assert result.returncode == 1, output
     assert "Traceback" not in output, output
-    failed = [line for line in output.splitlines() if line.startswith("FAILED:")]
+    assert "FAILED" not in result.stdout.decode(), output
+    failed = [line for line in result.stderr.decode().splitlines() if line.startswith("FAILED:")]
     assert len(failed) == 1, output
     return failed[0]
 
@@ -137,21 +140,96 @@ def test_unique_key_clashes_are_all_reported_before_writing(terp_db):
     assert snapshot(terp_db) == before
 
 
-def test_reviewed_mysql_script_fails_loudly_on_a_clash(mariadb_server):
+def _mysql_client() -> str:
     import shutil
-    import subprocess
 
     client = shutil.which("mariadb") or shutil.which("mysql")
     if client is None:
         pytest.skip("no mariadb/mysql command-line client")
+    return client
+
+
+def _run_script(url: str, script: bytes):
+    import subprocess
+
+    database = sa.engine.make_url(url).database
+    return subprocess.run([_mysql_client(), "-h", "127.0.0.1", "-uroot", database], input=script,
+                          capture_output=True)
+
+
+def _first_seeded_user_open_id() -> str:
+    from tests.support import world_rows
+
+    return world_rows("users", scenario="light")[0]["openId"]
+
+
+@pytest.mark.parametrize("clash, failing, committed", [
+    ("users.openId", "0001_access", []),
+    ("clients.teri_code", "0004_parties", ["0001_access", "0002_reference", "0003_books"]),
+])
+def test_reviewed_mysql_script_leaves_nothing_of_the_revision_that_fails(mariadb_server, clash, failing,
+                                                                         committed):
+    """The reviewed script, run through the mariadb client: a clash anywhere in
+    a revision fails it loudly, and nothing of that revision stays (no DDL in
+    its transaction: the version table was created before the first BEGIN),
+    while the revisions before it are committed with their version row."""
     url = mariadb_server.create("clash")
     build_schema(url, "ddl")
-    _add_clashing_rows(url)
+    table, column = clash.split(".")
+    value = _first_seeded_user_open_id() if table == "users" else "WHL0001"
+    execute(url, f"INSERT INTO {table} ({column}, name) VALUES ('{value}', 'Theirs')")
     script = alembic_subprocess("-x", "scenario=light", "upgrade", "head", "--sql").stdout
-    database = sa.engine.make_url(url).database
-    result = subprocess.run([client, "-h", "127.0.0.1", "-uroot", database], input=script,
-                            capture_output=True)
+    result = _run_script(url, script)
     assert result.returncode != 0
-    assert b"seed row clashes on a unique key with a row the seed did not write" in result.stderr
-    rows = snapshot(url)
-    assert [r[2] for r in rows["workflow_statuses"]] == ["intake-queue"]  # the user's row, unchanged
+    assert b"seed row clashes with a row the seed did not write" in result.stderr
+    state = snapshot(url)
+    plan = dict(seed_plan())
+    for revision, tables in plan.items():
+        for name in tables:
+            theirs = 1 if name == table else 0
+            if revision in committed:
+                assert len(state[name]) > theirs, (revision, name)
+            else:
+                assert len(state[name]) == theirs, (revision, name)   # nothing of it, nor after it
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("SELECT version_num FROM seed_version").scalars().all()
+        recorded = set(conn.exec_driver_sql("SELECT revision FROM seed_arguments").scalars())
+    engine.dispose()
+    assert version == committed[-1:]
+    assert recorded == set(committed)
+
+
+def test_a_statement_the_database_refuses_ends_in_one_line_naming_where(tmp_path):
+    """-x preflight=warn lets a drifted schema through; the statement that
+    then fails is one FAILED line (revision, table, what the database said,
+    what was committed), never a traceback, and its revision rolled back."""
+    url = f"sqlite:///{tmp_path / 'refuses.sqlite'}"
+    build_schema(url, "chain")
+    execute(url, 'ALTER TABLE vendors DROP COLUMN "notes"')
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "preflight=warn", "upgrade", "head")
+    assert line.startswith("FAILED: upgrade 0004_parties failed on table vendors:")
+    assert "no column named notes" in line and "nothing of 0004_parties was written" in line
+    assert "committed before it: 0001_access, 0002_reference, 0003_books" in line
+    state = snapshot(url)
+    assert state["users"] and not state["vendors"] and not state["clients"]
+
+
+def test_a_closed_pipe_ends_the_script_with_one_line_not_a_traceback():
+    """``upgrade head --sql | head``: the reader goes away early."""
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    process = subprocess.Popen([sys.executable, "-m", "alembic", "-c", str(ROOT / "seed.ini"),
+                                "-x", "scenario=light", "upgrade", "head", "--sql"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout.read(200)
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait() == 1
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert [line for line in err.splitlines() if line.startswith("FAILED:")] == [
+        "FAILED: standard output was closed before the SQL was complete (a pipe ended early);"
+        " the script is incomplete: write it to a file to review it whole"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -15,9 +16,14 @@ def _run(*cmd: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=full_env)
 
 
+def _seed(url: str, *x: str) -> subprocess.CompletedProcess:
+    args = [a for pair in x for a in ("-x", pair)]
+    return _run(sys.executable, "-m", "terpseed", "seed", "-x", f"url={url}", *args)
+
+
 def test_seed_command_builds_schema_seeds_and_summarises(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
-    result = _run(sys.executable, "-m", "terpseed", "seed", "-x", f"url={url}", "-x", "scenario=light")
+    result = _seed(url, "scenario=light")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "schema: alembic upgrade head" in result.stdout
     # light: 10 buying clients and a supplier account for each of its 2 vendors
@@ -25,9 +31,21 @@ def test_seed_command_builds_schema_seeds_and_summarises(tmp_path):
     assert re.search(r"seeded in \d+\.\d s", result.stdout)
     first = counts(url)
     assert first["clients"] == 12
-    again = _run(sys.executable, "-m", "terpseed", "seed", "-x", f"url={url}", "-x", "scenario=light")
+    # the same arguments again: nothing to do, and it says so (never "seeded")
+    again = _seed(url, "scenario=light")
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "already holds the seed scenario=light" in again.stdout and "nothing to do" in again.stdout
+    assert "seeded in" not in again.stdout
     assert counts(url) == first
+    # other arguments: refused, saying what it holds and how to reseed
+    other = _seed(url, "scenario=edgeCases")
+    assert other.returncode == 1 and other.stdout.count("FAILED") == 0
+    assert "already holds scenario=light" in other.stderr and "make reseed" in other.stderr
+    assert counts(url) == first
+    # reseed takes the old seed out and seeds the new one
+    reseed = _run(sys.executable, "-m", "terpseed", "reseed", "-x", f"url={url}", "-x", "scenario=edgeCases")
+    assert reseed.returncode == 0, reseed.stdout + reseed.stderr
+    assert counts(url)["clients"] == 22
 
 
 def test_seed_command_leaves_a_ddl_created_schema_alone(mariadb_server):
@@ -43,7 +61,7 @@ def test_seed_command_rejects_bad_values_in_one_line(tmp_path):
     url = f"sqlite:///{tmp_path / 'never.sqlite'}"
     result = _run(sys.executable, "-m", "terpseed", "seed", "-x", f"url={url}", "-x", "scenario=nope")
     assert result.returncode == 1
-    assert result.stdout.strip().startswith("FAILED: -x scenario='nope'")
+    assert result.stderr.strip().startswith("FAILED: -x scenario='nope'") and "FAILED" not in result.stdout
     assert not (tmp_path / "never.sqlite").exists()
 
 
@@ -63,6 +81,11 @@ def test_make_check_audits_the_target_database(tmp_path):
     result = _run("make", "--no-print-directory", "check", env={"SEED_DATABASE_URL": url})
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"\d+ passed, \d+ failed \(0 errors", result.stdout)
+    assert f"TERP integrity checks of {url}" in result.stdout.replace("\n", "")
+    # what a script redirects is the report alone, not make's echo of the command
+    as_json = _run("make", "--no-print-directory", "check", "CHECK_ARGS=--format json",
+                   env={"SEED_DATABASE_URL": url})
+    assert json.loads(as_json.stdout)["database"] == url
 
 
 def test_make_sql_writes_review_files_without_a_database(tmp_path):
@@ -72,6 +95,9 @@ def test_make_sql_writes_review_files_without_a_database(tmp_path):
     downgrade = tmp_path / "light-seed12345-x1-mysql-downgrade.sql"
     assert "INSERT INTO clients" in upgrade.read_text()
     assert "DELETE FROM clients" in downgrade.read_text()
+    failing = _run("make", "--no-print-directory", "sql", "SCENARIO=light", "SEED=x", f"SQL_DIR={tmp_path / 'bad'}")
+    assert failing.returncode == 2 and "FAILED: -x seed='x'" in failing.stderr
+    assert list((tmp_path / "bad").iterdir()) == []           # no half-written script left behind
 
 
 def test_make_lint_is_clean():

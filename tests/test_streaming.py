@@ -82,8 +82,34 @@ def test_progress_kinds_and_the_terminal_display():
     live.advance("orders", 600)
     live.end_revision()
     shown = screen.getvalue()
-    assert "0007_inventory_and_sales orders" in shown                     # the table's bar
+    assert "0007_inventory_and_sales" in shown and "orders" in shown      # the table's bar
     assert "upgrade 0007_inventory_and_sales done: wrote 1,000 rows in 1 tables" in shown
+
+
+def test_progress_fits_80_columns_and_counts_updates_apart():
+    """At 80 columns a bar still shows its table, its bar and its counts (a
+    long name once squeezed the bar to nothing); restored updates are not
+    counted as deleted rows; the seed's own record is not counted at all."""
+    from rich.console import Console
+
+    live = LiveProgress(_Terminal())
+    live.start_revision("downgrade", "0007_inventory_and_sales")
+    live.start_table("order_status_history_with_a_long_name", 1000)
+    live.advance("order_status_history_with_a_long_name", 400)
+    screen = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    screen.print(live._bars)
+    drawn = [line for line in screen.export_text().splitlines() if "400/1000" in line]
+    assert len(drawn) == 1 and len(drawn[0]) <= 80, drawn
+    assert drawn[0].count("━") == 6, drawn   # the bar keeps its 15 columns: 40% of it is drawn
+    assert "0007 order_status_history_…" in drawn[0]
+    live.start_table("clients.total_spent+total_profit+avg_profit_margin", 60, "update")
+    live.advance("clients.total_spent+total_profit+avg_profit_margin", 60)
+    live.start_table("seed_rows", 0, "record")
+    live.advance("seed_rows", 0)
+    live.advance("order_status_history_with_a_long_name", 600)
+    live.end_revision()
+    assert live.summary().startswith("downgrade 0007_inventory_and_sales done: deleted 1,000 rows in 1 tables,"
+                                     " restored 60 rows of 1 updates")
 
 
 def test_a_failure_while_the_writer_runs_rolls_the_revision_back(sqlite_url, monkeypatch):
