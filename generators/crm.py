@@ -884,7 +884,7 @@ def _view_options(p: Portal, sales: list[Order], brands: dict[int, str]) -> list
                         {"category": "Flower", "brand": [brands[product.brand_id]], "stockLevel": "in_stock"}))
         options.append((f"{product.strain_name} search", {"search": product.strain_name, "stockLevel": "all"}))
     if p.whale:
-        options.append(("Prerolls", {"category": "Manufactured Products", "subcategory": "Preroll",
+        options.append(("Prerolls", {"category": "Manufactured Products", "search": "Preroll",
                                      "stockLevel": "in_stock"}))
     return options
 
