@@ -25,6 +25,7 @@ from generators.workspace import todos
 MINUTE = dt.timedelta(minutes=1)
 COMMENTS_PER_MONTH = 28
 DASHBOARD_ID = 1  # TERP's dashboard widget always files its comments under id 1
+MENTION = re.compile(r"@\[([^\]]+)\]\((\d+)\)")  # @[Name](userId), as TERP writes a mention
 
 # Threads by subject: each line a comment, speakers alternate; {prev} mentions the
 # previous comment's author, {next} the person expected to answer.
@@ -160,9 +161,6 @@ class Subject:
     closes: dt.datetime
     people: list[int]
     fields: dict
-
-
-MENTION = re.compile(r"@\[([^\]]+)\]\((\d+)\)")
 
 
 def mention(name: str, user_id: int) -> str:
