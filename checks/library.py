@@ -84,9 +84,11 @@ def reference_checks() -> list[Check]:
         if not targets:
             continue
         checks.append(Check(
-            f"poly__{table}__{id_column}", "error", (table, *sorted({t for t in targets.values() if t})),
+            f"poly__{table}__{id_column}", "error",
+            (table, *sorted({t for t in targets.values() if isinstance(t, str)})),
             ("references", "polymorphic"),
-            f"{table}.{type_column}/{id_column} names an unknown type, or no row of the type's table.",
+            f"{table}.{type_column}/{id_column} names an unknown type, or no row of the type's table"
+            " (or, for a type with no table, another id than its one).",
             "_polymorphic.sql.j2", {"table": table, "type_column": type_column, "id_column": id_column,
                                     "targets": targets}, "reference"))
     return checks
@@ -162,7 +164,9 @@ class CheckRenderer:
         if "targets" in context:
             targets = context["targets"]
             context["known"] = ", ".join(self.literal(k) for k in sorted(targets))
-            context["targets"] = [(self.literal(k), t) for k, t in sorted(targets.items()) if t]
+            context["targets"] = [(self.literal(k), t) for k, t in sorted(targets.items()) if isinstance(t, str)]
+            context["fixed"] = [(self.literal(k), t) for k, t in sorted(targets.items())
+                                if isinstance(t, int) and not isinstance(t, bool)]
         if "values" in context:
             context["known"] = ", ".join(self.literal(v) for v in context["values"])
         text = self.env.get_template(check.template).render(**context)

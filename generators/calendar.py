@@ -1,4 +1,4 @@
-"""The calendar and the comment threads around the business.
+"""The calendar around the business.
 
 One dataset, ``schedule``, holds every calendar event and what hangs off it:
 participants, invitations (and their history), reminders, the event's own
@@ -17,8 +17,8 @@ events come from the rest of the business:
 
 Moments are the business's local clock (America/Los_Angeles), as everywhere
 in the seeds.  Nothing that happened is after the window's last second;
-scheduled events reach at most 60 days beyond it.  A second dataset,
-``discussions``, holds the comment threads and their @mentions.
+scheduled events reach at most 60 days beyond it.  The comment threads are in
+generators/comments.py.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ MEETINGS_PER_MONTH = 6
 CANCEL_SHARE, DELETE_SHARE = 0.07, 0.3
 RESCHEDULE_SHARE, EDIT_SHARE = 0.15, 0.2
 FAILED_REMINDER_SHARE = 0.03
-COMMENTS_PER_MONTH = 28
 
 
 # --------------------------------------------------------------------------- time helpers
@@ -1207,199 +1206,6 @@ def client_meeting_history(ctx):
                              for item in ACTION_ITEMS[outcome]],
             "created_at": written, "updated_at": written,
         })
-    return rows
-
-
-# --------------------------------------------------------------------------- comments
-# Threads by commented type: each line a comment, speakers alternate; {prev} mentions the
-# previous comment's author, {next} the person expected to answer.
-THREADS = {
-    "order": [
-        ["{next} can we get {order} packed today? {client} wants it on the first truck tomorrow.",
-         "{prev} yes, it's on this afternoon's packing list.",
-         "Packed and staged; the driver has it as the first stop.",
-         "Thanks, confirmed with the client."],
-        ["{client} asked to split payment on {order}. {next} OK to allow it this once?",
-         "{prev} approved this once; keep them on {terms} terms after this.",
-         "Noted on the order and told the buyer.",
-         "Adding it to the next credit review."],
-        ["{client} wants an updated invoice copy for {order}.",
-         "{prev} sent it from the invoice screen.",
-         "Got it, they confirmed receipt.",
-         "Closing this out."],
-        ["Re-weighed the {product} on {order} before packing: matches the label.",
-         "{prev} thanks for checking, they complained about the last one.",
-         "Photo of the scale reading is in the shared drive.",
-         "Perfect, that settles it."],
-    ],
-    "batch": [
-        ["COA for {batch} is in: {product} tested clean.",
-         "{prev} great, adding it to this week's sales sheet.",
-         "Photos are booked too.",
-         "Thanks."],
-        ["{next} a few jars of {batch} have broken seals. Pulling them aside.",
-         "{prev} log them as defective and tell the vendor.",
-         "Done: logged, vendor e-mailed.",
-         "Thanks, closing."],
-        ["{batch} is moving slowly. {next} should we put it on the value sheet?",
-         "{prev} yes, drop it to tier-2 pricing for two weeks.",
-         "Added to Monday's sheet.",
-         "Two orders off it already."],
-        ["Moved {batch} to rack B-2 to free up the cage.",
-         "{prev} fine, please update the location in TERP.",
-         "Updated.",
-         "Thanks."],
-    ],
-    "client": [
-        ["{client} is opening a second store next month: expect bigger orders.",
-         "{prev} nice, let's book a menu planning meeting.",
-         "Booked for next week.",
-         "Great."],
-        ["{next} can you call {client}? They are behind on their last invoice.",
-         "{prev} called: the payment goes out Friday.",
-         "Payment received.",
-         "Resolved, thanks."],
-        ["{client} takes deliveries before 11am only; receiving closes at noon.",
-         "{prev} added to their delivery notes.",
-         "Drivers are briefed.",
-         "Thanks."],
-        ["{client} asked about indoor {strain}. {next} do we have any coming?",
-         "{prev} a lot is due next week; I'll send them the sheet when it's live.",
-         "Sheet sent.",
-         "They ordered off it."],
-    ],
-    "event": [
-        ["Agenda for {event} is up; add anything you want covered. {next}",
-         "{prev} can we add the consignment settlement timing?",
-         "Added.",
-         "See you there."],
-        ["{next} can you cover {event}? I'm out that day.",
-         "{prev} yes, I've got it.",
-         "Thanks, I'll brief you the day before.",
-         "Briefed, all set."],
-        ["Reminder: {event} needs the latest numbers. {next} can you pull them?",
-         "{prev} pulled and attached.",
-         "Thanks, looks right.",
-         "Great."],
-    ],
-}
-THREAD_TYPES = [("order", 0.4), ("event", 0.2), ("client", 0.2), ("batch", 0.2)]
-THREAD_LENGTHS = [(1, 0.3), (2, 0.35), (3, 0.2), (4, 0.15)]
-RESOLVE_SHARE = 0.35
-
-
-@dataclass
-class Comment:
-    kind: str
-    target_id: int
-    author: int
-    content: str
-    created: dt.datetime
-    mentions: list[int]
-    resolved: dt.datetime | None = None
-    resolved_by: int | None = None
-    id: int = 0
-
-
-@dataclass
-class Subject:
-    """Something to comment on: its id, when a thread may open, who talks about it, words for the text."""
-    id: int
-    opens: dt.datetime                 # after the row was created
-    closes: dt.datetime
-    people: list[int]
-    fields: dict
-
-
-def _subjects(ctx, crew: Crew) -> dict[str, list[Subject]]:
-    td, end = ctx.dataset(trade), _end(ctx)
-    start = at(ctx.window_start, 8)
-    rep_of = _rep_of(ctx)
-    warehouse = crew.all("Warehouse Lead", "Warehouse Associate")
-    office = crew.all("Sales Manager", "AR Specialist")
-    stock = crew.all("Inventory Manager", "Warehouse Lead", "Buyer")
-    strains = [s["name"] for s in ctx.rows("strains")]
-    soon = dt.timedelta(days=10)
-
-    def after(created):
-        return max(created + 10 * MINUTE, start)
-
-    return {
-        "order": [Subject(o.id, after(o.created), min(end, o.created + soon), [o.rep] + warehouse + office,
-                          {"order": o.number, "client": o.client["name"], "terms": o.terms.replace("_", " "),
-                           "product": o.lines[0].batch.product.name}) for o in td.orders],
-        "batch": [Subject(b.id, after(b.received), min(end, b.received + soon), stock + crew.all("Sales Rep"),
-                          {"batch": b.code, "product": b.product.name}) for b in td.batches],
-        "client": [Subject(c["id"], after(c["created_at"]), end,
-                           [rep_of[c["id"]]] + crew.all("Sales Manager", "AR Specialist"),
-                           {"client": c["name"], "strain": strains[c["id"] % len(strains)]})
-                   for c in ctx.rows("clients") if c["is_buyer"]],
-        "event": [Subject(ev.id, after(ev.created), min(end, ev.start - 30 * MINUTE),
-                          [a.user_id for a in ev.attendees] + [ev.created_by], {"event": ev.title})
-                  for ev in ctx.dataset(schedule).events if not ev.deleted],
-    }
-
-
-def _thread(ctx, crew: Crew, kind: str, subject: Subject, end: dt.datetime) -> list[Comment]:
-    rng = ctx.rng
-    people = list(dict.fromkeys(subject.people))
-    if len(people) < 2:
-        people.append(pick(rng, [u for u in crew.names if u not in people]))
-    first = _during(rng, subject.opens, subject.closes)
-    if first is None:
-        return []
-    speakers = rng.sample(people, 2)
-    lines = pick(rng, THREADS[kind])[: weighted(rng, THREAD_LENGTHS)]
-    thread, when = [], first
-    for k, line in enumerate(lines):
-        if when > end:
-            break
-        author, other = speakers[k % 2], speakers[(k + 1) % 2]
-        mentioned = [other] if "{prev}" in line or "{next}" in line else []
-        text = line.format(prev=f"@{crew.names[other]}", next=f"@{crew.names[other]}", **subject.fields)
-        thread.append(Comment(kind, subject.id, author, text, when, mentioned))
-        when = _between(rng, when + 10 * MINUTE, when + dt.timedelta(days=2))
-    if thread and kind != "event" and rng.random() < RESOLVE_SHARE:
-        last = thread[-1].created
-        done = _during(rng, last + 10 * MINUTE, min(end, last + dt.timedelta(days=3)))
-        for c in thread if done else []:
-            c.resolved, c.resolved_by = done, thread[0].author
-    return thread
-
-
-def discussions(ctx) -> list[Comment]:
-    """Comment threads, about 28 comments a month (scaled), in time order."""
-    rng, end = ctx.rng, _end(ctx)
-    crew = Crew(ctx)
-    subjects = _subjects(ctx, crew)
-    target = ctx.scaled(COMMENTS_PER_MONTH * ctx.scenario.months)
-    made: list[Comment] = []
-    for _ in range(target * 10):
-        if len(made) >= target:
-            break
-        kind = weighted(rng, THREAD_TYPES)
-        if subjects[kind]:
-            made += _thread(ctx, crew, kind, pick(rng, subjects[kind]), end)
-    made.sort(key=lambda c: (c.created, c.kind, c.target_id))
-    for n, c in enumerate(made, start=1):
-        c.id = ctx.id(n)
-    return made
-
-
-def comments(ctx):
-    return [{
-        "id": c.id, "commentable_type": c.kind, "commentable_id": c.target_id, "user_id": c.author,
-        "content": c.content, "is_resolved": c.resolved is not None, "resolved_at": c.resolved,
-        "resolved_by": c.resolved_by, "created_at": c.created, "updated_at": c.resolved or c.created,
-    } for c in ctx.dataset(discussions)]
-
-
-def comment_mentions(ctx):
-    rows = []
-    for c in ctx.dataset(discussions):
-        for uid in dict.fromkeys(c.mentions):
-            rows.append({"id": ctx.id(len(rows) + 1), "comment_id": c.id, "mentioned_user_id": uid,
-                         "mentioned_by_user_id": c.author, "created_at": c.created})
     return rows
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from generators.access import COMPANY_DOMAIN, staff_with_job
 from generators.common import at, business_moment, pick, setup_day, slug, weighted
-from generators.parties import is_whale
+from generators.parties import is_whale, strain_type
 from generators.trade import catalog
 
 
@@ -123,7 +123,7 @@ UNTAGGED_SHARE = 0.04  # effect and flavor links someone removed later
 
 def _strain_profile(rng, strain: dict) -> list[str]:
     """Tag names of a strain: its type, one or two effects, at most one flavor."""
-    kind = strain["category"]
+    kind = strain_type(strain)
     names = [STRAIN_TYPE_TAGS[kind]]
     names += rng.sample(EFFECTS_BY_TYPE[kind], rng.randint(1, 2))
     hint = next((flavor for word, flavor in FLAVOR_HINTS if word in strain["name"]), None)
@@ -154,10 +154,10 @@ def productTags(ctx):
 
 
 # --------------------------------------------------------------------------- pricing
-# Default margin by products.category; DEFAULT covers any other category.
-DEFAULT_MARGINS = [("Flower", "25.00"), ("Pre-Rolls", "30.00"), ("Concentrates", "28.00"),
-                   ("Vapes", "28.00"), ("Edibles", "32.00"), ("Bulk Oil", "20.00"),
-                   ("Manufactured Products", "30.00"), ("DEFAULT", "25.00")]
+# Default margin by products.category (TERP looks the category name up; a
+# category with no row needs a price typed in).
+DEFAULT_MARGINS = [("Flower", "25.00"), ("Concentrates", "28.00"), ("Vapes", "28.00"),
+                   ("Bulk Oil", "20.00"), ("Manufactured Products", "30.00")]
 
 
 def pricing_defaults(ctx):
@@ -170,48 +170,49 @@ def pricing_defaults(ctx):
 
 
 # (name, description, adjustment type, value, conditions, logic, priority, active).
-# Conditions use the keys TERP's pricing engine matches (category, subcategory,
-# strain, tag, priceMin, priceMax, grade, vendor); minQuantity is kept as the
-# rule's metadata for quantity breaks.
+# Conditions use only what TERP's pricing engine can match on the items it prices
+# (the live catalog and the VIP portal carry the product's category and subcategory
+# names and the batch's grade; the base price is the batch's unit COGS): category,
+# subcategory and grade names the catalog uses, priceMin/priceMax in dollars.
 PRICING_RULES = [
     ("Whale T1 - Indoor flower", "Tier 1 whales: indoor flower", "PERCENT_MARKDOWN", "5.00",
      {"category": "Flower", "subcategory": "Indoor"}, "AND", 50, True),
-    ("Whale T1 - Greenhouse flower", "Tier 1 whales: greenhouse flower", "PERCENT_MARKDOWN", "5.00",
-     {"category": "Flower", "subcategory": "Greenhouse"}, "AND", 50, True),
+    ("Whale T1 - Deps flower", "Tier 1 whales: light-dep flower", "PERCENT_MARKDOWN", "5.00",
+     {"category": "Flower", "subcategory": "Deps"}, "AND", 50, True),
     ("Whale T1 - Outdoor flower", "Tier 1 whales: outdoor flower", "PERCENT_MARKDOWN", "4.00",
      {"category": "Flower", "subcategory": "Outdoor"}, "AND", 50, True),
     ("Whale T1 - Concentrates", "Tier 1 whales: all concentrates", "PERCENT_MARKDOWN", "3.00",
      {"category": "Concentrates"}, "AND", 45, True),
     ("Whale T2 - Flower", "Tier 2 whales: all flower", "PERCENT_MARKDOWN", "3.00",
      {"category": "Flower"}, "AND", 45, True),
-    ("Indoor flower 10+ lb break", "Indoor flower, ten pounds or more", "PERCENT_MARKDOWN", "2.00",
-     {"category": "Flower", "subcategory": "Indoor", "minQuantity": 10}, "AND", 30, True),
-    ("Greenhouse flower 25+ lb break", "Greenhouse flower, 25 pounds or more", "DOLLAR_MARKDOWN", "25.00",
-     {"category": "Flower", "subcategory": "Greenhouse", "minQuantity": 25}, "AND", 30, True),
-    ("Outdoor flower 50+ lb break", "Outdoor flower, 50 pounds or more", "DOLLAR_MARKDOWN", "20.00",
-     {"category": "Flower", "subcategory": "Outdoor", "minQuantity": 50}, "AND", 30, True),
-    ("Pre-roll multi-pack case price", "Multi-packs by the case of 100", "DOLLAR_MARKDOWN", "1.00",
-     {"category": "Pre-Rolls", "subcategory": "Multi-Packs", "minQuantity": 100}, "AND", 30, True),
-    ("Vape cartridge case price", "Cartridges by the case of 100", "DOLLAR_MARKDOWN", "1.50",
-     {"category": "Vapes", "subcategory": "Cartridge", "minQuantity": 100}, "AND", 30, True),
-    ("Outdoor clearance", "Aged outdoor flower tagged for clearance", "PERCENT_MARKDOWN", "15.00",
-     {"category": "Flower", "subcategory": "Outdoor", "tag": "Clearance"}, "AND", 60, True),
-    ("Aged stock clearance", "Anything tagged for clearance", "PERCENT_MARKDOWN", "10.00",
-     {"tag": "Clearance"}, "AND", 55, True),
-    ("Budget flower: smalls or B grade", "Smalls, or B-grade flower", "PERCENT_MARKDOWN", "6.00",
-     {"subcategory": "Smalls", "grade": "B"}, "OR", 35, True),
-    ("AAA top-shelf premium", "AAA flower carries a premium", "PERCENT_MARKUP", "5.00",
-     {"category": "Flower", "grade": "AAA"}, "AND", 35, True),
-    ("Exotic genetics premium", "Rare genetics tagged Exotic", "PERCENT_MARKUP", "8.00",
-     {"tag": "Exotic"}, "AND", 36, True),
-    ("Trim or C-grade price", "Trim, or C-grade flower, for extractors", "PERCENT_MARKDOWN", "10.00",
-     {"subcategory": "Trim", "grade": "C"}, "OR", 35, True),
+    ("Volume - Indoor flower", "Volume buyers: indoor flower", "PERCENT_MARKDOWN", "2.00",
+     {"category": "Flower", "subcategory": "Indoor"}, "AND", 30, True),
+    ("Volume - Deps flower", "Volume buyers: $25 a pound off light-dep flower", "DOLLAR_MARKDOWN", "25.00",
+     {"category": "Flower", "subcategory": "Deps"}, "AND", 30, True),
+    ("Volume - Outdoor flower", "Volume buyers: $20 a pound off outdoor flower", "DOLLAR_MARKDOWN", "20.00",
+     {"category": "Flower", "subcategory": "Outdoor"}, "AND", 30, True),
+    ("Volume - Prerolls", "Volume buyers: $1 off each preroll pack", "DOLLAR_MARKDOWN", "1.00",
+     {"category": "Manufactured Products", "subcategory": "Preroll"}, "AND", 30, True),
+    ("Volume - Cartridges", "Volume buyers: $1.50 off each cartridge", "DOLLAR_MARKDOWN", "1.50",
+     {"category": "Vapes", "subcategory": "Cartridge"}, "AND", 30, True),
+    ("Outdoor D-grade clearance", "D-grade outdoor flower, to move", "PERCENT_MARKDOWN", "15.00",
+     {"category": "Flower", "subcategory": "Outdoor", "grade": "D"}, "AND", 60, True),
+    ("Economy grade clearance", "Any D-grade lot", "PERCENT_MARKDOWN", "10.00",
+     {"grade": "D"}, "AND", 55, True),
+    ("Budget flower: C grade or under $900/lb", "C-grade lots, or anything costing under $900",
+     "PERCENT_MARKDOWN", "6.00", {"grade": "C", "priceMax": 900}, "OR", 35, True),
+    ("A-grade flower premium", "A-grade (top shelf) flower carries a premium", "PERCENT_MARKUP", "5.00",
+     {"category": "Flower", "grade": "A"}, "AND", 35, True),
+    ("Top-cost indoor premium", "Indoor lots that cost $1,900 a pound or more", "PERCENT_MARKUP", "3.00",
+     {"category": "Flower", "subcategory": "Indoor", "priceMin": 1900}, "AND", 36, True),
+    ("Outdoor or C-grade extraction price", "Outdoor flower, or any C-grade lot, for extractors",
+     "PERCENT_MARKDOWN", "10.00", {"subcategory": "Outdoor", "grade": "C"}, "OR", 35, True),
     ("Live resin premium", "Live resin sells above other concentrates", "PERCENT_MARKUP", "4.00",
      {"category": "Concentrates", "subcategory": "Live Resin"}, "AND", 20, True),
-    ("Promotional lines", "Lines tagged for promotion", "PERCENT_MARKDOWN", "10.00",
-     {"tag": "Promotions"}, "AND", 58, True),
-    ("New arrival launch price", "First weeks of a new arrival", "PERCENT_MARKDOWN", "3.00",
-     {"tag": "New Arrival"}, "AND", 25, True),
+    ("Promotional edibles", "Edibles on promotion", "PERCENT_MARKDOWN", "10.00",
+     {"category": "Manufactured Products", "subcategory": "Edible"}, "AND", 58, True),
+    ("Promotional B-grade deps", "B-grade light-dep lots on promotion", "PERCENT_MARKDOWN", "3.00",
+     {"category": "Flower", "subcategory": "Deps", "grade": "B"}, "AND", 25, True),
     ("New account flower premium", "New accounts pay list plus 3% on flower", "PERCENT_MARKUP", "3.00",
      {"category": "Flower"}, "AND", 10, True),
     ("Consignment flower premium", "Flower sold on consignment terms", "PERCENT_MARKUP", "4.00",
@@ -220,18 +221,19 @@ PRICING_RULES = [
      {"category": "Flower"}, "AND", 10, True),
     ("COD flower discount", "Flower paid cash on delivery", "PERCENT_MARKDOWN", "2.00",
      {"category": "Flower"}, "AND", 10, True),
-    ("Delivery service pre-rolls", "Pre-rolls for delivery services", "PERCENT_MARKDOWN", "5.00",
-     {"category": "Pre-Rolls"}, "AND", 20, True),
+    ("Delivery service prerolls", "Prerolls for delivery services", "PERCENT_MARKDOWN", "5.00",
+     {"category": "Manufactured Products", "subcategory": "Preroll"}, "AND", 20, True),
     ("Chain store vapes", "Vapes for multi-location retailers", "PERCENT_MARKDOWN", "4.00",
      {"category": "Vapes"}, "AND", 20, True),
     ("Chain store edibles", "Edibles for multi-location retailers", "PERCENT_MARKDOWN", "5.00",
-     {"category": "Edibles"}, "AND", 20, True),
-    ("Gummies launch promo", "Launch promotion on gummies, ended", "PERCENT_MARKDOWN", "12.00",
-     {"category": "Edibles", "subcategory": "Gummies"}, "AND", 40, False),
-    ("High-ticket indoor surcharge", "Indoor priced above $2,200/lb, withdrawn", "DOLLAR_MARKUP", "10.00",
-     {"category": "Flower", "subcategory": "Indoor", "priceMin": 2200}, "AND", 15, False),
-    ("Low-stock premium", "Scarce lines, withdrawn after client complaints", "PERCENT_MARKUP", "3.00",
-     {"tag": "Low Stock"}, "AND", 15, False),
+     {"category": "Manufactured Products", "subcategory": "Edible"}, "AND", 20, True),
+    ("Edibles launch promo", "Launch promotion on edibles, ended", "PERCENT_MARKDOWN", "12.00",
+     {"category": "Manufactured Products", "subcategory": "Edible"}, "AND", 40, False),
+    ("High-cost indoor surcharge", "Indoor costing $1,800 a pound or more, withdrawn", "DOLLAR_MARKUP", "10.00",
+     {"category": "Flower", "subcategory": "Indoor", "priceMin": 1800}, "AND", 15, False),
+    ("Cheap outdoor surcharge", "Outdoor costing under $750 a pound, withdrawn after complaints",
+     "PERCENT_MARKUP", "3.00", {"category": "Flower", "subcategory": "Outdoor", "priceMax": 750}, "AND", 15,
+     False),
 ]
 
 
@@ -250,31 +252,34 @@ def pricing_rules(ctx):
 
 
 # (name, description, the pricing rules it applies).  TERP stores a profile's
-# rules as [{"ruleId", "priority"}] and prices a client's items with those rules.
+# rules as [{"ruleId", "priority"}] and prices a client's items with those rules;
+# an empty list breaks its query, so every profile applies at least one rule.
 PRICING_PROFILES = [
-    ("Standard", "List price: the category default margins, no adjustment", []),
+    ("Top Shelf", "Buyers of the best lots: premium on A-grade and top-cost indoor",
+     ["A-grade flower premium", "Top-cost indoor premium"]),
     ("Whale - Tier 1", "Top-volume accounts: the deepest flower and concentrate discounts",
-     ["Whale T1 - Indoor flower", "Whale T1 - Greenhouse flower", "Whale T1 - Outdoor flower",
-      "Whale T1 - Concentrates", "Outdoor flower 50+ lb break"]),
-    ("Whale - Tier 2", "High-volume accounts: flower discount and pound breaks",
-     ["Whale T2 - Flower", "Indoor flower 10+ lb break", "Greenhouse flower 25+ lb break"]),
+     ["Whale T1 - Indoor flower", "Whale T1 - Deps flower", "Whale T1 - Outdoor flower",
+      "Whale T1 - Concentrates", "Volume - Outdoor flower"]),
+    ("Whale - Tier 2", "High-volume accounts: flower discount and volume prices",
+     ["Whale T2 - Flower", "Volume - Indoor flower", "Volume - Deps flower"]),
     ("Volume Buyer", "Regulars who buy by the case or by the 10 lb",
-     ["Indoor flower 10+ lb break", "Greenhouse flower 25+ lb break", "Outdoor flower 50+ lb break",
-      "Pre-roll multi-pack case price", "Vape cartridge case price"]),
+     ["Volume - Indoor flower", "Volume - Deps flower", "Volume - Outdoor flower",
+      "Volume - Prerolls", "Volume - Cartridges"]),
     ("New Account", "First 90 days: list plus a small premium until terms are proven",
      ["New account flower premium"]),
     ("Consignment Partner", "Takes flower on consignment: premium for the carried risk",
      ["Consignment flower premium"]),
-    ("Delivery Service", "Delivery operators: pre-roll and case pricing",
-     ["Delivery service pre-rolls", "Pre-roll multi-pack case price"]),
+    ("Delivery Service", "Delivery operators: preroll and case pricing",
+     ["Delivery service prerolls", "Volume - Prerolls"]),
     ("Chain Store", "Multi-location retailers: packaged goods pricing",
-     ["Chain store vapes", "Chain store edibles", "Vape cartridge case price"]),
+     ["Chain store vapes", "Chain store edibles", "Volume - Cartridges"]),
     ("Net 30 Account", "Net 30 terms: premium for the financing", ["Net 30 flower premium"]),
     ("COD Discount", "Pays cash on delivery: flower discount", ["COD flower discount"]),
-    ("Promotional", "Promotions and launch pricing passed through",
-     ["Promotional lines", "New arrival launch price"]),
+    ("Promotional", "Promotions passed through",
+     ["Promotional edibles", "Promotional B-grade deps"]),
     ("Clearance", "Bargain buyers: clearance and budget flower",
-     ["Outdoor clearance", "Aged stock clearance", "Budget flower: smalls or B grade"]),
+     ["Outdoor D-grade clearance", "Economy grade clearance", "Budget flower: C grade or under $900/lb",
+      "Outdoor or C-grade extraction price"]),
 ]
 WHALE_PROFILES = ("Whale - Tier 1", "Whale - Tier 2")
 
@@ -294,11 +299,11 @@ def pricing_profiles(ctx):
 
 
 # Which profile a regular buyer has, when it has one (60% do).
-REGULAR_PROFILES = [("Standard", 0.25), ("Volume Buyer", 0.15), ("Net 30 Account", 0.12),
+REGULAR_PROFILES = [("Top Shelf", 0.10), ("Volume Buyer", 0.15), ("Net 30 Account", 0.12),
                     ("COD Discount", 0.12), ("Consignment Partner", 0.10), ("Chain Store", 0.08),
                     ("Delivery Service", 0.08), ("New Account", 0.05), ("Promotional", 0.03),
                     ("Clearance", 0.02)]
-REGULAR_PROFILE_SHARE = 0.60
+REGULAR_PROFILE_SHARE = 0.50
 WHALE_TIER_1_SHARE = 0.40
 
 

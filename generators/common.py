@@ -31,6 +31,17 @@ def business_moment(rng: random.Random, start: dt.date, end: dt.date) -> dt.date
     return at(day, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
 
 
+def between(rng: random.Random, lo: dt.datetime, hi: dt.datetime) -> dt.datetime:
+    """A moment from ``lo`` to ``hi`` (``lo`` when ``hi`` is not after it), to the second,
+    in a weekday's working hours (08:00-18:00) when the span has any."""
+    span = max(0, int((hi - lo).total_seconds()))
+    for _ in range(20):
+        moment = lo + dt.timedelta(seconds=rng.randint(0, span))
+        if moment.weekday() < 5 and 8 <= moment.hour < 18:
+            break
+    return moment
+
+
 def money(value: float | Decimal | int) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 

@@ -28,7 +28,7 @@ from decimal import ROUND_FLOOR, Decimal
 from generators.access import staff_with_job
 from generators.common import ByDay, at, business_moment, pick, slug, weight_total, weighted
 from generators.finance import books
-from generators.parties import is_whale
+from generators.parties import is_whale, strain_type
 from generators.sales_extras import (_between, _buyers, _end, _qty_text, _rep_of, _sales, stock)
 from generators.trade import GRADES, GROW_TIERS, Batch, Order, Product, _end_of, catalog, q2, trade
 
@@ -316,7 +316,7 @@ class Need:
 
 
 def _strain_type(strain: dict | None) -> str:
-    kind = (strain or {}).get("category", "").upper()
+    kind = strain_type(strain).upper() if strain else ""
     return kind if kind in STRAIN_TYPES else "ANY"
 
 
@@ -875,7 +875,7 @@ def _view_options(p: Portal, sales: list[Order], brands: dict[int, str]) -> list
     """Saved filters in TERP's shape, from what the client buys."""
     flower = {l.batch.product.id: l.batch.product for o in sales for l in o.lines if l.batch.product.tier}
     counts = Counter(l.batch.product.id for o in sales for l in o.lines if l.batch.product.tier)
-    options = [("Top shelf flower", {"category": "Flower", "grade": ["AAA", "AA"], "stockLevel": "in_stock"}),
+    options = [("Top shelf flower", {"category": "Flower", "grade": ["A"], "stockLevel": "in_stock"}),
                ("Budget flower", {"category": "Flower", "priceMax": BUDGET_PRICE_MAX, "stockLevel": "in_stock"}),
                ("Running low", {"category": "Flower", "stockLevel": "low_stock"})]
     if counts:
@@ -884,7 +884,8 @@ def _view_options(p: Portal, sales: list[Order], brands: dict[int, str]) -> list
                         {"category": "Flower", "brand": [brands[product.brand_id]], "stockLevel": "in_stock"}))
         options.append((f"{product.strain_name} search", {"search": product.strain_name, "stockLevel": "all"}))
     if p.whale:
-        options.append(("Pre-rolls", {"category": "Pre-Rolls", "stockLevel": "in_stock"}))
+        options.append(("Prerolls", {"category": "Manufactured Products", "search": "Preroll",
+                                     "stockLevel": "in_stock"}))
     return options
 
 

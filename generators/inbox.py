@@ -1,9 +1,13 @@
 """Each user's inbox: mentions in comments and tasks assigned or updated,
-drawn from the comment_mentions, todo_tasks and todo_task_activity rows."""
+drawn from the comment_mentions, todo_tasks and todo_task_activity rows, as
+TERP writes them: a mention points at the comment (source) and at what the
+comment is on (reference: its commentable type and id), quoting the comment."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from generators.comments import plain_text
 
 END_HOUR = dt.time(23, 59, 59)
 
@@ -32,7 +36,7 @@ def inbox_items(ctx):
         items.append((mention["created_at"], mention["mentioned_user_id"], "mention", comment["id"],
                       comment["commentable_type"], comment["commentable_id"],
                       f"{names[mention['mentioned_by_user_id']]} mentioned you in a comment",
-                      comment["content"][:200]))
+                      plain_text(comment["content"])))
     for event in ctx.rows("todo_task_activity"):
         task = tasks[event["task_id"]]
         assignee = task["assigned_to"]

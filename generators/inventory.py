@@ -145,7 +145,7 @@ def batchLocations(ctx):
         if b.batch_status == "QUARANTINED":
             place, qty = ("Main Warehouse", "Quarantine", "Rack Q", "Shelf 1", None), b.quarantine_qty
         else:
-            zone = {"Indoor": "Zone A", "Greenhouse": "Zone B", "Outdoor": "Zone B"}.get(b.product.tier, "Zone C")
+            zone = {"Indoor": "Zone A", "Deps": "Zone B", "Outdoor": "Zone B"}.get(b.product.tier, "Zone C")
             rack = f"Rack {1 + b.id % 2}" if zone != "Zone C" else "Rack 1"
             place, qty = ("Main Warehouse", zone, rack, f"Shelf {1 + b.id % 2}", f"Bin {1 + b.id % 2}"), b.remaining
         site, zone, rack, shelf, bin_ = place

@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from generators.common import at, pick, setup_day, slug
-from generators.pools import (BRAND_WORDS, CA_CITIES, NAME_CORE, NAME_KIND, NAME_LEAD,
+from generators.pools import (BRAND_WORDS, CA_CITIES, CBD_DOMINANT, NAME_CORE, NAME_KIND, NAME_LEAD,
                               STRAINS, VENDOR_NAMES)
+from generators.strain_rules import family, standardized, ulid
 
 # clients.tags holds a JSON array of strings; TERP's seeders tag like this.
 WHALE_TAGS = ["wholesale", "high-volume", "cannabis"]
@@ -132,32 +133,64 @@ def brands(ctx):
     return rows
 
 
-def strains(ctx):
-    """Well-known strains; beyond the list, numbered phenotypes of them."""
+STRAIN_ENTRY_HOURS = (11, 13)  # the strains were keyed in one after another, before the products
+
+
+def _traded_names(ctx) -> list[tuple[str, str, str | None]]:
+    """(name, category, description) of the strains the business trades: well-known
+    ones and, beyond the list, numbered phenotypes of them."""
     count = ctx.scaled(ctx.scenario.strains)
-    created = at(setup_day(ctx), 12, 30)
     base = STRAINS[: min(count, len(STRAINS))]
-    rows = []
-    for n, (name, category) in enumerate(base, start=1):
-        rows.append({
-            "id": ctx.id(n), "name": name, "standardizedName": name.lower(),
-            "aliases": None, "category": category,
-            "description": f"{category.capitalize()} strain", "openthcId": None,
-            "openthcStub": None, "parentStrainId": None, "baseStrainName": name,
-            "createdAt": created, "updatedAt": created,
-        })
+    names = [(name, category, f"{category.capitalize()} strain") for name, category in base]
     pheno = 2
-    while len(rows) < count:
-        for parent in list(rows[: len(base)]):
-            if len(rows) >= count:
-                break
-            name = f"{parent['name']} #{pheno}"
-            rows.append({
-                "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": name.lower(),
-                "aliases": None, "category": parent["category"],
-                "description": f"Phenotype {pheno} of {parent['name']}", "openthcId": None,
-                "openthcStub": None, "parentStrainId": parent["id"],
-                "baseStrainName": parent["name"], "createdAt": created, "updatedAt": created,
-            })
+    while len(names) < count:
+        for name, category in base[: count - len(names)]:
+            names.append((f"{name} #{pheno}", category, f"Phenotype {pheno} of {name}"))
         pheno += 1
+    return names
+
+
+def traded_strains(ctx) -> list[dict]:
+    """The strains rows of the strains the business trades (not the family rows)."""
+    names = {name for name, _category, _description in _traded_names(ctx)}
+    return [row for row in ctx.rows("strains") if row["name"] in names]
+
+
+def strain_type(strain: dict) -> str:
+    """indica, sativa, hybrid, or cbd for the CBD-dominant strains and their phenotypes."""
+    return "cbd" if strain["name"].split(" #")[0] in CBD_DOMINANT else strain["category"]
+
+
+def strains(ctx):
+    """The traded strains, each in the family TERP's strain matcher gives it: a strain
+    whose family has no strain yet comes with the family's base strain, created just
+    before it as getOrCreateStrain does (named after the family, no parent, no
+    description).  Each strain has a ULID as its OpenTHC id, stamped with its creation."""
+    rng = ctx.rng
+    rows: list[dict] = []
+
+    def add(name, category, description, base, parent, created, millisecond):
+        stub = standardized(name)
+        rows.append({
+            "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": stub, "aliases": None,
+            "category": category, "description": description,
+            "openthcId": ulid(rng, created, millisecond), "openthcStub": stub,
+            "parentStrainId": parent, "baseStrainName": base, "createdAt": created, "updatedAt": created,
+        })
+        return rows[-1]["id"]
+
+    names = _traded_names(ctx)
+    first, last = STRAIN_ENTRY_HOURS
+    for k, (name, category, description) in enumerate(names):
+        created = at(setup_day(ctx), first) + dt.timedelta(seconds=k * 3600 * (last - first) // len(names))
+        if any(row["standardizedName"] == standardized(name) for row in rows):
+            continue  # already there (a family's base strain): TERP finds it and creates nothing
+        base, parent = family(name), None
+        if base:
+            # MySQL compares names case-insensitively; the first match is the oldest row
+            parent = next((row["id"] for row in rows if base.lower() in
+                           (row["name"].lower(), (row["baseStrainName"] or "").lower())), None)
+            if parent is None and name.lower() != base.lower():
+                parent = add(base, category, None, base, None, created, rng.randrange(500))
+        add(name, category, description, base, parent, created, 500 + rng.randrange(500))
     return rows

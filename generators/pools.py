@@ -48,7 +48,8 @@ BRAND_WORDS = [
     "Heritage", "Small Batch", "Classics",
 ]
 
-# (name, category) -- well-known strains; categories as TERP keeps them.
+# (name, category) -- well-known strains; categories as TERP keeps them (indica,
+# sativa or hybrid: its strain router allows no other).
 STRAINS = [
     ("Blue Dream", "hybrid"), ("OG Kush", "hybrid"), ("Sour Diesel", "sativa"),
     ("Girl Scout Cookies", "hybrid"), ("Gelato", "hybrid"), ("Wedding Cake", "hybrid"),
@@ -65,8 +66,10 @@ STRAINS = [
     ("Trainwreck", "sativa"), ("Maui Wowie", "sativa"), ("Skywalker OG", "indica"),
     ("Headband", "hybrid"), ("Chemdawg", "hybrid"), ("White Widow", "hybrid"),
     ("Cherry Pie", "hybrid"), ("Ghost Train Haze", "sativa"), ("Platinum OG", "indica"),
-    ("Harlequin", "cbd"), ("ACDC", "cbd"), ("Cannatonic", "cbd"),
+    ("Harlequin", "sativa"), ("ACDC", "sativa"), ("Cannatonic", "hybrid"),
     ("Candyland", "sativa"), ("Motorbreath", "indica"), ("Grape Ape", "indica"),
     ("Lemon Tree", "hybrid"), ("Garlic Cookies", "indica"), ("Kush Mints", "hybrid"),
     ("Papaya", "indica"), ("Animal Mints", "hybrid"),
 ]
+# The CBD-dominant ones among them (and their phenotypes).
+CBD_DOMINANT = ("Harlequin", "ACDC", "Cannatonic")

@@ -1,121 +1,174 @@
-"""TERP's RBAC vocabulary: its ten system roles and its permission names.
+"""TERP's RBAC as its application defines it (commit 699deaff, 2025-11-21): its 255
+permission names with the module it files each under, its ten system roles and
+the permissions each role holds.  TERP's startup inserts exactly these when the
+roles table is empty; seeded here, they are what TERP would have written.
 
-Permission names follow the application's own ``resource:action`` (or
-``resource:sub:action``) convention, grouped by the module the application
-files them under; role grants follow its role definitions.  This is a
-representative subset of the application's ~250 permissions.
+Names are written compactly: ``orders:{access,read}`` stands for
+``orders:access orders:read``.  ``expand`` spells them out.
 """
 
 from __future__ import annotations
 
+import re
+
+# module -> its permission names, in TERP's order (the permissions' ids follow it).
 PERMISSIONS: dict[str, str] = {
-    "dashboard": "dashboard:access dashboard:read dashboard:view_kpis dashboard:customize dashboard:preferences:edit",
-    "analytics": "analytics:access analytics:view_reports analytics:export",
-    "clients": "clients:access clients:read clients:create clients:update clients:delete clients:archive "
-               "clients:export clients:needs:read clients:needs:create clients:needs:update "
-               "clients:transactions:view clients:notes:add clients:profile:view_full",
-    "orders": "orders:access orders:read orders:create orders:update orders:delete orders:cancel "
-              "orders:fulfill orders:export orders:view_pricing orders:edit_pricing quotes:access "
-              "quotes:create quotes:update quotes:delete quotes:convert_to_order sales_sheets:access "
-              "sales_sheets:create sales_sheets:update",
-    "inventory": "inventory:access inventory:read inventory:create inventory:update inventory:delete "
-                 "inventory:quantity:adjust inventory:quantity:view inventory:intake inventory:transfer "
-                 "inventory:movements:view inventory:status:update inventory:export strains:read "
-                 "strains:create strains:update locations:read locations:create locations:update "
-                 "product_intake:access product_intake:process",
-    "purchase_orders": "purchase_orders:access purchase_orders:read purchase_orders:create "
-                       "purchase_orders:update purchase_orders:approve purchase_orders:receive "
-                       "purchase_orders:cancel",
-    "vendors": "vendors:access vendors:read vendors:create vendors:update vendors:archive "
-               "vendor_supply:read vendor_supply:create vendor_supply:update",
-    "accounting": "accounting:access accounting:read accounting:transactions:read "
-                  "accounting:transactions:create accounting:gl:view accounting:gl:create_entry "
-                  "accounting:reconcile accounting:export accounting:reports:view accounting:reports:export "
-                  "accounting:close_period credits:access credits:read credits:create credits:apply "
-                  "cogs:access cogs:view cogs:edit bad_debt:access bad_debt:view bad_debt:write_off",
-    "pricing": "pricing:access pricing:rules:read pricing:rules:create pricing:rules:update "
-               "pricing:profiles:read pricing:profiles:create pricing:profiles:update "
-               "pricing:defaults:view pricing:defaults:edit",
-    "returns": "returns:access returns:read returns:create returns:process refunds:access refunds:issue",
-    "calendar": "calendar:access calendar:events:read calendar:events:create calendar:events:update "
-                "calendar:events:delete calendar:meetings:schedule calendar:reminders:set",
-    "todo": "todo:access todo:lists:read todo:lists:create todo:tasks:read todo:tasks:create "
-            "todo:tasks:update todo:tasks:assign todo:tasks:complete",
-    "vip_portal": "vip_portal:access vip_portal:config:view vip_portal:config:edit "
-                  "vip_portal:clients:manage vip_portal:analytics:view",
-    "samples": "samples:access samples:read samples:create samples:allocate samples:track",
-    "matching": "matching:access matching:run matching:view_results",
-    "comments": "comments:access comments:read comments:create comments:update notes:create notes:update",
-    "inbox": "inbox:access inbox:read inbox:mark_read",
-    "audit_logs": "audit_logs:access audit_logs:view audit_logs:export",
-    "users": "users:access users:read users:manage roles:read permissions:assign",
-    "settings": "settings:access settings:view settings:edit",
-    "alerts": "alerts:read alerts:create alerts:update",
+    "dashboard": "dashboard:{access,view_kpis,customize,preferences:edit}",
+    "analytics": "analytics:{access,view_reports,export}",
+    "metrics": "metrics:{view,create,edit}",
+    "clients": "clients:{access,read,create,update,delete,archive,export,needs:read,needs:create,"
+               "needs:update,needs:delete,transactions:view,notes:add,profile:view_full,bulk_operations}",
+    "orders": "orders:{access,read,create,update,delete,cancel,fulfill,export} "
+              "quotes:{access,create,update,delete,convert_to_order} "
+              "sales_sheets:{access,create,update,delete,export} orders:{view_pricing,edit_pricing}",
+    "inventory": "inventory:{access,read,create,update,delete,quantity:adjust,quantity:view,intake,transfer,"
+                 "movements:view,status:update,export} strains:{read,create,update,delete} "
+                 "locations:{read,create,update,delete} warehouse_transfers:{create,approve,receive} "
+                 "product_intake:{access,process}",
+    "purchase_orders": "purchase_orders:{access,read,create,update,delete,approve,receive,cancel}",
+    "vendors": "vendors:{access,read,create,update,delete,archive} vendor_supply:{read,create,update,delete}",
+    "accounting": "accounting:{access,transactions:read,transactions:create,transactions:update,"
+                  "transactions:delete,gl:view,gl:create_entry,gl:edit_entry,reconcile,export} "
+                  "credits:{access,read,create,update,delete,apply} cogs:{access,view,edit} "
+                  "bad_debt:{access,view,write_off,recover} "
+                  "accounting:{reports:view,reports:export,close_period,hooks:configure} "
+                  "calendar_financials:{view,edit} accounting:audit_trail:view",
+    "pricing": "pricing:{access,rules:read,rules:create,rules:update,rules:delete,profiles:read,"
+               "profiles:create,profiles:update,profiles:delete,defaults:view,defaults:edit,test}",
+    "returns": "returns:{access,read,create,update,process,cancel} refunds:{access,issue,approve,cancel}",
+    "calendar": "calendar:{access,events:read,events:create,events:update,events:delete,meetings:schedule,"
+                "meetings:cancel,reminders:set,views:customize,participants:add,recurrence:create,export,"
+                "share,financials:view,financials:edit}",
+    "todo": "todo:{access,lists:read,lists:create,lists:update,lists:delete,tasks:read,tasks:create,"
+            "tasks:update,tasks:delete,tasks:assign,tasks:complete,activity:view}",
+    "vip_portal": "vip_portal:{access,config:view,config:edit,clients:manage,catalog:manage,pricing:view,"
+                  "pricing:edit,alerts:manage,customization,analytics:view}",
+    "matching": "matching:{access,run,view_results,configure,records:view,records:create,records:update,"
+                "records:delete}",
+    "samples": "samples:{access,read,create,update,delete,allocate,track,inventory:view}",
+    "comments": "comments:{access,read,create,update,update_all,delete,delete_all} notes:{create,update} "
+                "scratchpad:use",
+    "inbox": "inbox:{access,read,mark_read,delete,configure} notifications:manage",
+    "audit_logs": "audit_logs:{access,view,export,search}",
+    "users": "users:{access,read,create,update,delete,deactivate} roles:{read,create,update,delete} "
+             "permissions:{assign,override}",
+    "settings": "settings:{access,view,edit} configuration:{access,view,edit} "
+                "preferences:{view,edit,edit_all} system:{backup,restore,maintenance_mode}",
+    "admin": "admin:{access,migrations:run,migrations:rollback,import:data,export:data,quick_fix,"
+             "schema:push,logs:view,cache:clear,jobs:manage}",
+    "tags": "tags:{access,read,create,update,delete,assign,advanced:access,bulk_operations}",
 }
 
-# The collaboration basics every working role gets.
-_WORKDAY = ("dashboard:access", "dashboard:read", "dashboard:view_kpis", "calendar:access",
-            "calendar:events:read", "todo:access", "todo:lists:read", "todo:tasks:read",
-            "todo:tasks:update", "todo:tasks:complete", "comments:access", "comments:read",
-            "comments:create", "inbox:access", "inbox:read", "inbox:mark_read")
+# What most roles share: the dashboard, their calendar, tasks, comments and inbox.
+_DESK = ("dashboard:{access,view_kpis} calendar:{access,events:read,events:create,events:update} "
+         "todo:{access,lists:read,lists:create,tasks:read,tasks:create,tasks:update,tasks:complete} "
+         "comments:{access,read,create,update} notes:{create,update} inbox:{access,read,mark_read} "
+         "audit_logs:{access,view}")
+_PRICE_LISTS = "pricing:{access,rules:read,profiles:read}"
 
-
-def _read_only(name: str) -> bool:
-    return name.endswith((":access", ":read", ":view", ":view_kpis", ":view_reports",
-                          ":view_results", ":view_pricing", ":view_full", ":transactions:view",
-                          ":movements:view", ":quantity:view", ":gl:view", ":reports:view",
-                          ":analytics:view", ":config:view"))
-
-
-def _under(*prefixes: str):
-    return lambda name: name.startswith(prefixes)
-
-
-ROLES: list[tuple[str, str, object]] = [
-    ("Super Admin", "Every permission", lambda name: True),
-    ("Owner/Executive", "Sees the whole business, changes nothing",
-     lambda name: _read_only(name) or name in ("analytics:export", "accounting:reports:export",
-                                               "audit_logs:export", "dashboard:customize")),
-    ("Operations Manager", "Runs orders, inventory, purchasing and fulfilment",
-     lambda name: name in _WORKDAY or _under("orders:", "inventory:", "strains:", "locations:",
-                                             "product_intake:", "purchase_orders:", "vendors:",
-                                             "vendor_supply:", "returns:", "refunds:", "samples:",
-                                             "alerts:", "calendar:")(name)
-     and not name.endswith(":delete") or _read_only(name) and _under("clients:", "accounting:", "pricing:")(name)),
-    ("Sales Manager", "Owns the client book, quotes, pricing views and the VIP portal",
-     lambda name: name in _WORKDAY or _under("clients:", "orders:", "quotes:", "sales_sheets:", "samples:",
-                                             "vip_portal:", "matching:", "calendar:", "alerts:")(name)
-     and not name.endswith((":delete", ":export")) or _read_only(name) and _under("inventory:", "pricing:")(name)),
-    ("Accountant", "Invoices, payments, the ledger, credit and COGS",
-     lambda name: name in _WORKDAY or _under("accounting:", "credits:", "cogs:", "bad_debt:")(name)
-     or _read_only(name) and _under("clients:", "orders:", "vendors:", "pricing:", "analytics:")(name)),
-    ("Inventory Manager", "Intake, batches, locations and samples",
-     lambda name: name in _WORKDAY or _under("inventory:", "strains:", "locations:", "product_intake:",
-                                             "samples:", "alerts:")(name) and name != "inventory:delete"
-     or name in ("purchase_orders:access", "purchase_orders:read", "purchase_orders:create")
-     or _read_only(name) and _under("clients:", "orders:", "vendors:", "pricing:")(name)),
-    ("Buyer/Procurement", "Purchase orders, vendors and vendor supply",
-     lambda name: name in _WORKDAY or _under("purchase_orders:", "vendors:", "vendor_supply:")(name)
-     or name in ("inventory:access", "inventory:read", "inventory:quantity:view", "inventory:intake")),
-    ("Customer Service", "Takes orders and quotes for clients, handles returns",
-     lambda name: name in _WORKDAY or _under("clients:", "returns:")(name) and not name.endswith(":delete")
-     or name in ("orders:access", "orders:read", "orders:create", "orders:update", "orders:cancel",
-                 "orders:view_pricing", "quotes:access", "quotes:create", "quotes:update",
-                 "refunds:access", "refunds:issue", "inventory:access", "inventory:read",
-                 "inventory:quantity:view", "calendar:meetings:schedule", "calendar:reminders:set")),
-    ("Warehouse Staff", "Receives, moves, packs and ships",
-     lambda name: name in _WORKDAY or name in (
-         "clients:access", "clients:read", "orders:access", "orders:read", "orders:update", "orders:fulfill",
-         "inventory:access", "inventory:read", "inventory:quantity:adjust", "inventory:quantity:view",
-         "inventory:transfer", "inventory:movements:view", "inventory:status:update",
-         "product_intake:access", "product_intake:process", "purchase_orders:access",
-         "purchase_orders:read", "purchase_orders:receive", "returns:access", "returns:read",
-         "returns:process")),
-    ("Read-Only Auditor", "Reads everything, audit logs included",
-     lambda name: _read_only(name) or _under("audit_logs:")(name)),
+# (role, description, its permissions; None: every permission), in TERP's order.
+ROLES: list[tuple[str, str, str | None]] = [
+    ("Super Admin", "Every permission: users, roles, settings and every module", None),
+    ("Owner/Executive", "Reads the whole business, its finances and analytics; changes nothing",
+     "dashboard:{access,view_kpis,customize} analytics:{access,view_reports,export} "
+     "clients:{access,read,transactions:view} orders:{access,read,view_pricing} "
+     "inventory:{access,read,quantity:view,movements:view} purchase_orders:{access,read} "
+     "vendors:{access,read} accounting:{access,transactions:read,gl:view,reports:view,reports:export} "
+     "pricing:{access,rules:read,profiles:read,defaults:view} returns:{access,read} "
+     "calendar:{access,events:read} todo:{access,lists:read,tasks:read} "
+     "audit_logs:{access,view,export,search}"),
+    ("Operations Manager", "Runs inventory, orders, purchasing, vendors and returns; reads clients, "
+     "accounting and pricing",
+     "dashboard:customize analytics:{access,view_reports} clients:{access,read} "
+     "orders:{access,read,create,update,cancel,fulfill,view_pricing} "
+     "inventory:{access,read,create,update,quantity:adjust,quantity:view,intake,transfer,movements:view,"
+     "status:update,export} strains:{read,create,update} locations:{read,create,update} "
+     "warehouse_transfers:{create,approve,receive} product_intake:{access,process} "
+     "purchase_orders:{access,read,create,update,approve,receive} vendors:{access,read,create,update} "
+     "vendor_supply:{read,create,update} accounting:{access,transactions:read} " + _PRICE_LISTS + " "
+     "returns:{access,read,create,update,process} refunds:{access,issue} calendar:events:delete "
+     "todo:{lists:update,tasks:assign} samples:{access,read,create,update,allocate} " + _DESK),
+    ("Sales Manager", "Owns clients, orders, quotes, sales sheets and the VIP portal; reads inventory "
+     "and pricing",
+     "dashboard:customize analytics:{access,view_reports} "
+     "clients:{access,read,create,update,archive,export,needs:read,needs:create,needs:update,"
+     "transactions:view,notes:add,profile:view_full} orders:{access,read,create,update,cancel,export,"
+     "view_pricing} quotes:{access,create,update,delete,convert_to_order} "
+     "sales_sheets:{access,create,update,delete,export} inventory:{access,read,quantity:view} "
+     + _PRICE_LISTS + " pricing:defaults:view "
+     "calendar:{events:delete,meetings:schedule,meetings:cancel,reminders:set} "
+     "todo:{lists:update,tasks:assign} vip_portal:{access,config:view,config:edit,clients:manage,"
+     "catalog:manage,pricing:view,analytics:view} matching:{access,run,view_results,configure} " + _DESK),
+    ("Accountant", "Owns accounting, credits, COGS and bad debt; reads clients, orders and vendors",
+     "analytics:{access,view_reports,export} clients:{access,read,transactions:view} "
+     "orders:{access,read,view_pricing} vendors:{access,read} "
+     "accounting:{access,transactions:read,transactions:create,transactions:update,gl:view,gl:create_entry,"
+     "gl:edit_entry,reconcile,export,reports:view,reports:export,close_period,hooks:configure,"
+     "audit_trail:view} credits:{access,read,create,update,delete,apply} cogs:{access,view,edit} "
+     "bad_debt:{access,view,write_off,recover} calendar_financials:{view,edit} " + _PRICE_LISTS + " "
+     + _DESK),
+    ("Inventory Manager", "Owns inventory, locations, transfers, intake and samples; raises purchase orders",
+     "analytics:{access,view_reports} clients:{access,read} orders:{access,read} "
+     "inventory:{access,read,create,update,quantity:adjust,quantity:view,intake,transfer,movements:view,"
+     "status:update,export} strains:{read,create,update,delete} locations:{read,create,update,delete} "
+     "warehouse_transfers:{create,approve,receive} product_intake:{access,process} "
+     "purchase_orders:{access,read,create} vendors:{access,read} " + _PRICE_LISTS + " "
+     "samples:{access,read,create,update,delete,allocate,track,inventory:view} " + _DESK),
+    ("Buyer/Procurement", "Owns purchase orders, vendors and vendor supply; takes intake",
+     "analytics:{access,view_reports} orders:{access,read} inventory:{access,read,quantity:view,intake} "
+     "purchase_orders:{access,read,create,update,approve,receive,cancel} "
+     "vendors:{access,read,create,update,archive} vendor_supply:{read,create,update,delete} "
+     + _PRICE_LISTS + " " + _DESK),
+    ("Customer Service", "Serves clients: orders, quotes, returns and refunds, meetings and tasks",
+     "clients:{access,read,create,update,archive,needs:read,needs:create,needs:update,transactions:view,"
+     "notes:add,profile:view_full} orders:{access,read,create,update,cancel,view_pricing} "
+     "quotes:{access,create,update} inventory:{access,read,quantity:view} " + _PRICE_LISTS + " "
+     "returns:{access,read,create,update,process,cancel} refunds:{access,issue} "
+     "calendar:{meetings:schedule,meetings:cancel,reminders:set} comments:delete scratchpad:use "
+     "inbox:{delete,configure} notifications:manage " + _DESK),
+    ("Warehouse Staff", "Receives purchase orders, moves and adjusts stock, ships and takes returns back",
+     "dashboard:{access,view_kpis} clients:{access,read} orders:{access,read,fulfill} "
+     "inventory:{access,read,quantity:adjust,quantity:view,transfer,movements:view,status:update} "
+     "warehouse_transfers:receive product_intake:{access,process} purchase_orders:{access,read,receive} "
+     "returns:{access,read,process} calendar:{access,events:read} "
+     "todo:{access,lists:read,tasks:read,tasks:update,tasks:complete} comments:{access,read,create} "
+     "inbox:{access,read,mark_read}"),
+    ("Read-Only Auditor", "Reads every module; owns the audit logs",
+     "dashboard:{access,view_kpis} analytics:{access,view_reports,export} "
+     "clients:{access,read,transactions:view} orders:{access,read,view_pricing} "
+     "inventory:{access,read,quantity:view,movements:view} purchase_orders:{access,read} "
+     "vendors:{access,read} accounting:{access,transactions:read,gl:view,reports:view,reports:export,"
+     "audit_trail:view} pricing:{access,rules:read,profiles:read,defaults:view} returns:{access,read} "
+     "calendar:{access,events:read} todo:{access,lists:read,tasks:read} "
+     "vip_portal:{access,config:view,analytics:view} matching:{access,view_results} samples:{access,read} "
+     "comments:{access,read} inbox:{access,read} audit_logs:{access,view,export,search} "
+     "users:{access,read} roles:read settings:{access,view} configuration:{access,view}"),
 ]
+
+# The role whose holders pass every permission check, defined or not (TERP
+# compares the role name).
+SUPER_ADMIN = "Super Admin"
+
+_GROUP = re.compile(r"^([^:{}]+):\{([^{}]+)\}$")
+
+
+def expand(text: str) -> list[str]:
+    """The permission names ``text`` spells, in its order, each once."""
+    names: list[str] = []
+    for word in text.split():
+        group = _GROUP.match(word)
+        for name in ([f"{group[1]}:{rest}" for rest in group[2].split(",")] if group else [word]):
+            if name not in names:
+                names.append(name)
+    return names
 
 
 def permission_list() -> list[tuple[str, str]]:
-    """(name, module) of every permission, in catalog order."""
-    return [(name, module) for module, names in PERMISSIONS.items() for name in names.split()]
+    """(name, module) of every permission, in TERP's order."""
+    return [(name, module) for module, names in PERMISSIONS.items() for name in expand(names)]
+
+
+def role_grants() -> dict[str, set[str]]:
+    """Each role's permission names."""
+    every = {name for name, _module in permission_list()}
+    return {role: every if names is None else set(expand(names)) for role, _description, names in ROLES}

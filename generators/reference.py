@@ -25,46 +25,37 @@ SITES = {
     ],
 }
 
-# (category, description, [(subcategory, description)]); products.category
-# holds the category name as text.
+# TERP's default categories and subcategories, names and order as its startup
+# inserts them, and its default grades; products.category/subcategory and
+# batches.grade hold these names.  (category, description, [(subcategory, description)])
 CATEGORIES = [
     ("Flower", "Cured cannabis flower, sold by the pound", [
-        ("Indoor", "Grown under lights: the top price tier"),
-        ("Greenhouse", "Greenhouse and light-dep flower: the middle tier"),
         ("Outdoor", "Full-sun flower: the value tier"),
+        ("Deps", "Light-deprivation greenhouse flower: the middle tier"),
+        ("Indoor", "Grown under lights: the top price tier"),
         ("Smalls", "Small buds of good flower"),
         ("Trim", "Trim for extraction"),
-        ("Shake", "Shake for pre-rolls"),
-    ]),
-    ("Pre-Rolls", "Pre-rolled joints", [
-        ("Singles", "One-gram pre-rolls"), ("Multi-Packs", "Packs of half-gram pre-rolls"),
-        ("Infused", "Pre-rolls infused with concentrate"),
     ]),
     ("Concentrates", "Extracts, sold by the gram", [
+        ("Shatter", "Glass-like extract"), ("Wax", "Soft, opaque extract"),
         ("Live Resin", "Extract of fresh-frozen flower"), ("Rosin", "Solventless pressed extract"),
-        ("Shatter", "Glass-like extract"), ("Budder", "Whipped extract"),
-        ("Diamonds", "THCa crystals in sauce"), ("Distillate", "Refined oil"),
+        ("Distillate", "Refined oil"), ("Crumble", "Dry, crumbly extract"), ("Budder", "Whipped extract"),
     ]),
     ("Vapes", "Vape hardware with oil", [
         ("Cartridge", "510-thread cartridges"), ("All in One", "Disposable all-in-one pens"),
     ]),
-    ("Edibles", "Infused food and drink", [
-        ("Gummies", "Fruit gummies"), ("Chocolates", "Chocolate bars and bites"),
-        ("Beverages", "Infused drinks"), ("Baked Goods", "Cookies and brownies"),
-    ]),
     ("Bulk Oil", "Oil sold in bulk to manufacturers", []),
     ("Manufactured Products", "Finished goods from partner manufacturers", [
+        ("Preroll", "Pre-rolled joints, in packs"), ("Edible", "Gummies, chocolates and drinks"),
         ("Tincture", "Sublingual drops"), ("Topical", "Balms and lotions"), ("Accessory", "Papers, batteries"),
     ]),
 ]
 
-# Flower grades; batches.grade holds one of these names.
 GRADES = [
-    ("AAA", "Top shelf: dense, frosty, loud nose"),
-    ("AA", "Mid-top: good structure and aroma"),
-    ("A", "Mid shelf"),
-    ("B", "Budget: smaller or looser buds"),
-    ("C", "Economy: smalls and popcorn for pre-rolls"),
+    ("A", "Top shelf quality"),
+    ("B", "Mid-tier quality"),
+    ("C", "Budget quality"),
+    ("D", "Economy quality"),
 ]
 
 # (group, color, hierarchical, [(tag, tags.category, description)]); in a

@@ -21,7 +21,8 @@ from itertools import accumulate
 
 from generators.access import staff_with_job
 from generators.common import at, business_moment, pick, weighted
-from generators.parties import is_whale
+from generators.common import between as _between  # its old name, still imported from here
+from generators.parties import is_whale, strain_type as strain_kind
 from generators.trade import (GRADES, MARGIN_MEAN, Batch, Order, Product, _business_time, _end_of,
                               _months, catalog, q2, supply, trade)
 
@@ -34,17 +35,6 @@ LB4 = Decimal("0.0001")
 def _end(ctx) -> dt.datetime:
     """The last moment of the window: nothing is dated after it."""
     return _end_of(ctx.window_end)
-
-
-def _between(rng, lo: dt.datetime, hi: dt.datetime) -> dt.datetime:
-    """A moment from ``lo`` to ``hi`` (``lo`` when ``hi`` is not after it), to the second,
-    in a weekday's working hours (08:00-18:00) when the span has any."""
-    span = max(0, int((hi - lo).total_seconds()))
-    for _ in range(20):
-        moment = lo + dt.timedelta(seconds=rng.randint(0, span))
-        if moment.weekday() < 5 and 8 <= moment.hour < 18:
-            break
-    return moment
 
 
 def _buyers(ctx) -> list[dict]:
@@ -527,12 +517,12 @@ def sample_inventory_log(ctx):
 
 # --------------------------------------------------------------------------- sales sheets
 GENERIC_SHEETS = [
-    ("Top shelf indoor", "Indoor and greenhouse AAA/AA flower", ["Flower"], ["AAA", "AA"]),
-    ("Value flower", "A and B grade flower by the pound", ["Flower"], ["A", "B"]),
-    ("Full menu", "Everything on the shelf", ["Flower", "Pre-Rolls", "Concentrates", "Vapes", "Edibles"],
-     ["AAA", "AA", "A", "B"]),
-    ("Non-flower menu", "Pre-rolls, concentrates, vapes and edibles",
-     ["Pre-Rolls", "Concentrates", "Vapes", "Edibles"], []),
+    ("Top shelf indoor", "Indoor and deps A/B-grade flower", ["Flower"], ["A", "B"]),
+    ("Value flower", "C and D grade flower by the pound", ["Flower"], ["C", "D"]),
+    ("Full menu", "Everything on the shelf", ["Flower", "Concentrates", "Vapes", "Manufactured Products"],
+     ["A", "B", "C", "D"]),
+    ("Non-flower menu", "Concentrates, vapes, prerolls and edibles",
+     ["Concentrates", "Vapes", "Manufactured Products"], []),
 ]
 VISIBILITY = {"price": True, "grade": True, "quantity": True, "vendor": False, "thc": False,
               "strainType": True}
@@ -645,7 +635,7 @@ def _template(ctx, rng, stk, n, client, name, description, filters, by) -> Templ
 
 def _client_filters(sales: list[Order]) -> dict:
     cats = sorted({l.batch.product.category for o in sales for l in o.lines}) or ["Flower"]
-    grades = sorted({l.batch.grade for o in sales for l in o.lines if l.batch.grade}) or ["AAA", "AA"]
+    grades = sorted({l.batch.grade for o in sales for l in o.lines if l.batch.grade}) or ["A", "B"]
     return {"categories": cats, "grades": grades, "inStockOnly": True}
 
 
@@ -831,7 +821,7 @@ def _open_offer(ctx, rng, offer: dict) -> None:
 def vendor_supply(ctx):
     rng = ctx.rng
     products = ctx.dataset(catalog)
-    strain_type = {s["id"]: s["category"].upper() for s in ctx.rows("strains")}
+    strain_type = {s["id"]: strain_kind(s).upper() for s in ctx.rows("strains")}
     buyer = staff_with_job(ctx, "Buyer")[0]["id"]
     offers = _offers_from_pos(ctx, rng, strain_type, buyer)
     flower_of = defaultdict(list)  # each vendor's flower products, in catalog order
@@ -865,9 +855,9 @@ VIEWS = [
     ("Low stock", {"stockLevel": "low", "status": ["LIVE", "PHOTOGRAPHY_COMPLETE"]}, "Inventory Manager", 1),
     ("On hold and quarantine", {"status": ["ON_HOLD", "QUARANTINED"]}, "Inventory Manager", 1),
     ("Consignment stock", {"paymentTerms": ["CONSIGNMENT"], "inStockOnly": True}, "Controller", 1),
-    ("AAA and AA flower", {"category": "Flower", "grade": ["AAA", "AA"], "inStockOnly": True}, "Sales Manager", 1),
+    ("A and B flower", {"category": "Flower", "grade": ["A", "B"], "inStockOnly": True}, "Sales Manager", 1),
     ("Awaiting intake", {"status": ["AWAITING_INTAKE"]}, "Warehouse Lead", 0),
-    ("Non-flower", {"category": ["Pre-Rolls", "Concentrates", "Vapes", "Edibles"]}, "Buyer", 0),
+    ("Non-flower", {"category": ["Concentrates", "Vapes", "Manufactured Products"]}, "Buyer", 0),
     ("Everything in stock", {"inStockOnly": True}, None, 1),
 ]
 

@@ -28,25 +28,27 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from generators.access import staff_with_job
 from generators.common import at, pick, setup_day, weight_total, weighted
-from generators.parties import SUPPLIER_PREFIX, is_whale
+from generators.parties import SUPPLIER_PREFIX, is_whale, traded_strains
 
 Q2 = Decimal("0.01")
 ZERO = Decimal("0")
 
-# Flower COGS per pound by grow tier, and each tier's share of flower intake.
-GROW_TIERS = [("Indoor", Decimal("1800"), 0.40), ("Greenhouse", Decimal("1200"), 0.35),
+# Flower COGS per pound by grow tier (a Flower subcategory of TERP's: light-dep
+# greenhouse flower is "Deps"), and each tier's share of flower intake.
+GROW_TIERS = [("Indoor", Decimal("1800"), 0.40), ("Deps", Decimal("1200"), 0.35),
               ("Outdoor", Decimal("800"), 0.25)]
-# (category, subcategory, unit, unit COGS) of the 10% that is not flower.
+# (category, subcategory, unit, unit COGS) of the 10% that is not flower, in
+# TERP's default categories.
 OTHER_LINES = [
-    ("Pre-Rolls", "Multi-Packs", "EA", Decimal("14.00")),
+    ("Manufactured Products", "Preroll", "EA", Decimal("14.00")),
     ("Concentrates", "Live Resin", "G", Decimal("9.50")),
     ("Vapes", "Cartridge", "EA", Decimal("12.00")),
-    ("Edibles", "Gummies", "EA", Decimal("5.50")),
+    ("Manufactured Products", "Edible", "EA", Decimal("5.50")),
 ]
 FLOWER_SHARE = 0.90
 LOTS_PER_MONTH = 8
 INTAKE_CONSIGNMENT = 0.90
-GRADES = [("AAA", 0.20), ("AA", 0.35), ("A", 0.30), ("B", 0.15)]
+GRADES = [("A", 0.20), ("B", 0.35), ("C", 0.30), ("D", 0.15)]  # TERP's default grades
 MARGIN_MEAN, MARGIN_SPREAD = 0.25, 0.10
 WHALE_REVENUE_SHARE = 0.70
 QUOTE_SHARE = 0.06
@@ -109,7 +111,7 @@ class Product:
 
 def catalog(ctx) -> list[Product]:
     rng = ctx.rng
-    strains = ctx.rows("strains")
+    strains = traded_strains(ctx)
     vendors = ctx.rows("vendors")
     brands = ctx.rows("brands")
     by_vendor = {}
@@ -140,7 +142,7 @@ def catalog(ctx) -> list[Product]:
         strain = strains[k % len(strains)]
         vendor = vendors[(k + 1) % len(vendors)]
         brand = house if k % 2 else by_vendor[vendor["id"]][0]
-        add(name=f"{strain['name']} {category} - {sub}", category=category, subcategory=sub,
+        add(name=f"{strain['name']} {sub}", category=category, subcategory=sub,
             uom=uom, strain_id=strain["id"], strain_name=strain["name"], brand_id=brand["id"],
             vendor_id=vendor["id"], unit_cogs=cogs, tier=None)
     return products

@@ -241,7 +241,7 @@ def _note_account_plan(st: Story, rng, user: int, when: dt.datetime) -> Draft:
         _para(f"{len(recent)} orders in the last 90 days, {_money(revenue)}."),
         _heading("Goals"),
         _bullets([f"Get {client['name']} to {max(2, round(len(recent) / 3) + 1)} orders a month",
-                  "Offer first look at AAA indoor before it hits the sales sheet",
+                  "Offer first look at A-grade indoor before it hits the sales sheet",
                   "Keep the open balance inside terms"])), client["id"])
 
 
@@ -317,7 +317,7 @@ def _note_goals(st: Story, rng, user: int, when: dt.datetime) -> Draft:
 
 def _note_board(st: Story, rng, user: int, when: dt.datetime) -> Draft:
     news = pick(rng, ["Van maintenance Thursday: deliveries leave at 7 am.",
-                      "New AAA indoor landed: check the live list before quoting.",
+                      "New A-grade indoor landed: check the live list before quoting.",
                       "Please log every return in TERP the day it comes back.",
                       "Month-end: get your open orders confirmed by the 28th."])
     return Draft("board", f"Team update, week of {_day(when - dt.timedelta(days=when.weekday()))}",

@@ -98,9 +98,14 @@ productMedia.uploadedBy -> users.id
 """
 
 # Polymorphic pairs: (table, type column, id column) -> {type value: target
-# table}; a type mapped to None carries no id.  Types not listed are unknown:
-# the integrity checks report them.  Maps grow with the domains that write them.
-POLYMORPHIC: dict[tuple[str, str, str], dict[str, str | None]] = {
+# table}; a type mapped to None carries no id, one mapped to a number has no
+# table and always that id.  Types not listed are unknown: the integrity checks
+# report them.  Maps grow with the domains that write them.
+# TERP's comment widget (and the inbox, which links back to it) knows four
+# types; its dashboard files every comment under id 1.
+TERP_COMMENTABLE: dict[str, str | int | None] = {
+    "inventory_batch": "batches", "client": "clients", "task": "todo_tasks", "dashboard": 1}
+POLYMORPHIC: dict[tuple[str, str, str], dict[str, str | int | None]] = {
     ("alert_configurations", "target_type", "target_id"): {
         "GLOBAL": None, "BATCH": "batches", "CLIENT": "clients", "PRODUCT": "products",
         "CATEGORY": "categories"},
@@ -111,13 +116,10 @@ POLYMORPHIC: dict[tuple[str, str, str], dict[str, str | None]] = {
     ("calendar_event_permissions", "grant_type", "grantee_id"): {"USER": "users", "ROLE": "roles"},
     ("calendar_events", "entity_type", "entity_id"): {
         "client": "clients", "lot": "lots", "batch": "batches", "invoice": "invoices", "order": "orders"},
-    ("comments", "commentable_type", "commentable_id"): {
-        "order": "orders", "event": "calendar_events", "client": "clients", "batch": "batches"},
+    ("comments", "commentable_type", "commentable_id"): TERP_COMMENTABLE,
     ("inbox_items", "source_type", "source_id"): {
         "mention": "comments", "task_assignment": "todo_tasks", "task_update": "todo_tasks"},
-    ("inbox_items", "reference_type", "reference_id"): {
-        "order": "orders", "event": "calendar_events", "client": "clients", "batch": "batches",
-        "task": "todo_tasks"},
+    ("inbox_items", "reference_type", "reference_id"): TERP_COMMENTABLE,
     ("inventoryMovements", "referenceType", "referenceId"): {
         "INTAKE": "lots", "ORDER": "orders", "RETURN": "returns",
         "MANUAL_ADJUSTMENT": None, "QUALITY_HOLD": None},

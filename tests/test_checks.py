@@ -53,6 +53,9 @@ def light_db(tmp_path_factory):
     return path
 
 
+# a comment nobody was mentioned in (no inbox item points at it)
+_UNMENTIONED = ("(SELECT MIN(id) FROM comments WHERE id NOT IN "
+                "(SELECT source_id FROM inbox_items WHERE source_type = 'mention'))")
 BREAKAGES = {
     "orphan": ("UPDATE batches SET productId = 999 WHERE id = (SELECT MIN(id) FROM batches)",
                {"ref__batches__productId"}),
@@ -80,6 +83,27 @@ BREAKAGES = {
                            {"vocab__products__uomSellable"}),
     "order without lines": ("DELETE FROM order_line_items WHERE order_id = (SELECT MIN(id) FROM orders)",
                             {"orders_without_lines"}),
+    "comment on what TERP never shows": (f"UPDATE comments SET commentable_type = 'order' WHERE id = {_UNMENTIONED}",
+                                         {"poly__comments__commentable_id"}),
+    "dashboard comment not on 1": ("UPDATE comments SET commentable_type = 'dashboard', commentable_id = 5 "
+                                   f"WHERE id = {_UNMENTIONED}", {"poly__comments__commentable_id"}),
+    "inbox mention pointing elsewhere": (
+        "UPDATE inbox_items SET reference_id = (SELECT MIN(c.id) FROM clients AS c WHERE c.id <> "
+        "inbox_items.reference_id) WHERE id = (SELECT MIN(id) FROM inbox_items "
+        "WHERE source_type = 'mention' AND reference_type = 'client')", {"inbox_sources"}),
+    "strain parent not a base strain": (
+        "UPDATE strains SET parentStrainId = (SELECT MIN(id) FROM strains WHERE parentStrainId IS NOT NULL) "
+        "WHERE id = (SELECT MAX(id) FROM strains WHERE parentStrainId IS NOT NULL)", {"strain_families"}),
+    "lower-case ULID": ("UPDATE strains SET openthcId = LOWER(openthcId) WHERE id = (SELECT MIN(id) FROM strains)",
+                        {"strain_openthc_ids"}),
+    "pricing rule on a key items lack": ("UPDATE pricing_rules SET conditions = '{\"strain\": \"Blue Dream\"}' "
+                                         "WHERE id = (SELECT MIN(id) FROM pricing_rules)",
+                                         {"pricing_rule_conditions"}),
+    "pricing profile with no rules": ("UPDATE pricing_profiles SET rules = '[]' "
+                                      "WHERE id = (SELECT MIN(id) FROM pricing_profiles)", {"pricing_profile_rules"}),
+    "grade that is no grade": ("UPDATE batches SET grade = 'AAA' "
+                               "WHERE id = (SELECT MIN(id) FROM batches WHERE grade IS NOT NULL)",
+                               {"catalog_names"}),
 }
 
 

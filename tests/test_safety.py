@@ -87,14 +87,14 @@ def test_downgrade_refuses_to_take_user_rows_and_deletes_nothing(terp_db):
         order_id = conn.execute(t["orders"].insert().values(
             order_number="MINE-1", orderType="SALE", client_id=client, items=[], subtotal=0, total=0,
             paymentTerms="COD", created_by=user)).inserted_primary_key[0]
-        conn.execute(t["comments"].insert().values(commentable_type="batch", commentable_id=batch,
+        conn.execute(t["comments"].insert().values(commentable_type="inventory_batch", commentable_id=batch,
                                                    user_id=user, content="mine"))
     before = snapshot(url)
     line = _fails("-x", f"url={url}", "-x", "scenario=light", "downgrade", "base")
     assert "nothing was deleted" in line
     assert f"orders rows {order_id} reference clients through orders.client_id" in line
     assert "ON DELETE CASCADE would delete them" in line
-    assert "reference batches through comments.commentable_id (commentable_type = 'batch')" in line
+    assert "reference batches through comments.commentable_id (commentable_type = 'inventory_batch')" in line
     assert snapshot(url) == before
     with engine.begin() as conn:  # the user moves their rows away: now the downgrade may go
         conn.execute(t["orders"].delete().where(t["orders"].c.order_number == "MINE-1"))

@@ -1,4 +1,4 @@
-"""Calendar and comments: events past and future, recurrences, participants, invitations, reminders, history, client meetings, comment threads.
+"""Calendar: events past and future, recurrences, participants, invitations, reminders, history, client meetings.
 
 Revision ID: 0009_calendar
 Revises: 0008_finance
@@ -26,8 +26,6 @@ STEPS: list[Step | Update] = [
     Step("calendar_event_permissions", calendar.calendar_event_permissions),
     Step("calendar_views", calendar.calendar_views),
     Step("client_meeting_history", calendar.client_meeting_history),
-    Step("comments", calendar.comments),
-    Step("comment_mentions", calendar.comment_mentions),
     Update("orders", "intake_event_id", calendar.order_intake_events),
     Update("batches", "photo_session_event_id", calendar.batch_photo_events),
 ]

@@ -1,10 +1,10 @@
-"""Workspace: notes, to-do lists and tasks, the inbox, dashboards, alerts, the audit log and deployments.
+"""Workspace: notes, to-do lists and tasks, comment threads, the inbox, dashboards, alerts, the audit log and deployments.
 
 Revision ID: 0010_workspace
 Revises: 0009_calendar
 """
 
-from generators import inbox, workspace
+from generators import comments, inbox, workspace
 from terpseed.runtime import Step, Update, downgrade_steps, upgrade_steps
 
 revision = "0010_workspace"
@@ -23,6 +23,8 @@ STEPS: list[Step | Update] = [
     Step("todo_list_members", workspace.todo_list_members),
     Step("todo_tasks", workspace.todo_tasks),
     Step("todo_task_activity", workspace.todo_task_activity),
+    Step("comments", comments.comments),
+    Step("comment_mentions", comments.comment_mentions),
     Step("inbox_items", inbox.inbox_items),
     Step("dashboard_kpi_configs", workspace.dashboard_kpi_configs),
     Step("dashboard_widget_layouts", workspace.dashboard_widget_layouts),
