@@ -29,7 +29,7 @@ CHART = [
     ("2200", "Sales Tax Payable", "LIABILITY", "CREDIT", None, "Tax collected, owed to the state"),
     ("2210", "Cannabis Excise Tax Payable", "LIABILITY", "CREDIT", "2200", "California cannabis excise tax"),
     ("2300", "Customer Credits", "LIABILITY", "CREDIT", None, "Credits and deposits held for clients"),
-    ("2500", "Notes Payable", "LIABILITY", "CREDIT", None, "Equipment and vehicle loans"),
+    ("2500", "Notes Payable", "LIABILITY", "CREDIT", None, "Equipment loans and the revolving line of credit"),
     ("3000", "Owner's Equity", "EQUITY", "CREDIT", None, "Capital contributed"),
     ("3100", "Retained Earnings", "EQUITY", "CREDIT", "3000", "Accumulated earnings"),
     ("3200", "Owner Draws", "EQUITY", "DEBIT", "3000", "Contra-equity: distributions to owners"),

@@ -24,7 +24,8 @@ generators in finance_tables.py project it.  Rules it keeps:
   open fiscal period, written when its document is and posted by the
   controller the next working day, before the period closed;
 * the bank sees every payment and expense that moves money, as the bank's feed
-  imports the day's lines in the evening;
+  imports the day's lines in the evening; when clients pay too late for the
+  business to pay its own way, it draws on a line of credit;
 * everything people write is written on working days, in working hours, after
   what it follows (common.moment_on).
 """
@@ -66,6 +67,7 @@ MONTHLY_EXPENSES = [
     ("Office Supplies", "380.00", 18, "CASH"), ("Accounting", "2000.00", 25, "CHECK"),
     ("Digital Advertising", "1500.00", 7, "CREDIT_CARD"),
 ]
+EXPENSES_MONTHLY_REVENUE = Decimal("2000000")  # the monthly sales MONTHLY_EXPENSES go with
 LAB_TEST_PER_LOT = Decimal("350.00")
 
 
@@ -478,16 +480,20 @@ def _expenses(ctx, rng, td, end, next_id) -> list[Expense]:
     from generators.trade import _months
 
     clerk = staff_with_job(ctx, "Controller")[0]["id"]
+    # a business of the scenario's monthly sales: MONTHLY_EXPENSES are those of one
+    # selling EXPENSES_MONTHLY_REVENUE; -x scale grows them as its square root
     scale = Decimal(str(ctx.params.scale)).sqrt()
+    size = ctx.scenario.revenue / ctx.scenario.months / EXPENSES_MONTHLY_REVENUE
     lots = defaultdict(int)
     for b in td.batches:
         lots[b.received.date().replace(day=1)] += 1
     expenses: list[Expense] = []
     for first, last in _months(ctx.window_start, end):
-        items = list(MONTHLY_EXPENSES) + [("Lab Testing", str(LAB_TEST_PER_LOT * lots[first]), 22, "CHECK")]
+        items = [(c, Decimal(a) * size, d, m) for c, a, d, m in MONTHLY_EXPENSES]
+        items.append(("Lab Testing", LAB_TEST_PER_LOT * lots[first], 22, "CHECK"))  # per lot tested
         for category, amount, day, method in items:
             date = weekday_between(first.replace(day=min(day, last.day)), first, last)
-            value = q2(Decimal(amount) * scale * Decimal(str(rng.uniform(0.94, 1.06))))
+            value = q2(amount * scale * Decimal(str(rng.uniform(0.94, 1.06))))
             if value > 0:
                 expenses.append(Expense(next_id("expense"), "", date, category, value, method,
                                         f"{category} {first:%B %Y}", clerk))
@@ -495,6 +501,8 @@ def _expenses(ctx, rng, td, end, next_id) -> list[Expense]:
 
 
 # ------------------------------------------------------------------ bank
+CASH_FLOOR = Decimal("50000.00")    # checking never ends a day below this: the line of credit
+LOAN_STEP = Decimal("50000.00")
 BANK_FEED_HOURS = (19, 22)       # the bank's end-of-day file comes in between 19:00 and 23:00
 RECONCILE_AFTER_DAYS = (2, 6)    # the controller ticks a line off a few working days later
 
@@ -522,7 +530,8 @@ def _bank(ctx, rng, payments, expenses, end, next_id) -> list[BankTxn]:
         interest = q2(savings * SAVINGS_RATE_MONTHLY)
         savings += interest
         txns.append(BankTxn(0, "1010", closing, "INTEREST", interest, f"Interest {first:%B %Y}", None, None))
-    order = {"DEPOSIT": 0, "WITHDRAWAL": 1, "FEE": 2, "INTEREST": 3}
+    txns += _line_of_credit(txns)
+    order = {"DEPOSIT": 0, "TRANSFER": 1, "WITHDRAWAL": 2, "FEE": 3, "INTEREST": 4}
     txns.sort(key=lambda t: (t.date, order[t.kind], t.reference or "", t.amount))
     for t in txns:
         t.id = next_id("bank")
@@ -534,6 +543,26 @@ def _bank(ctx, rng, payments, expenses, end, next_id) -> list[BankTxn]:
             by_number[t.reference].bank_txn_id = t.id
     _import_and_reconcile(rng, txns, by_number, end)
     return txns
+
+
+def _line_of_credit(txns: list[BankTxn]) -> list[BankTxn]:
+    """Draws on the bank's revolving line (Notes Payable) on the days checking would
+    otherwise end below CASH_FLOOR: clients paying late (edgeCases) leave the
+    business short for its vendors and expenses, and it borrows, in LOAN_STEP
+    amounts."""
+    net: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for t in txns:
+        if t.account == "1000":
+            net[t.date] += t.amount if t.kind == "DEPOSIT" else -t.amount
+    balance, draws = OPENING_CASH["1000"], []
+    for day in sorted(net):
+        balance += net[day]
+        if balance < CASH_FLOOR:
+            amount = ((CASH_FLOOR - balance) / LOAN_STEP).to_integral_value(rounding="ROUND_CEILING") * LOAN_STEP
+            draws.append(BankTxn(0, "1000", day, "TRANSFER", amount, "Draw on the revolving line of credit",
+                                 f"LOC-{day:%Y%m%d}", None))
+            balance += amount
+    return draws
 
 
 def _import_and_reconcile(rng, txns: list[BankTxn], expenses: dict[str, "Expense"], end: dt.date) -> None:
@@ -622,6 +651,9 @@ def _postings(ctx, rng, td, invoices, payments, credits, bills, expenses, bank, 
         elif t.kind == "INTEREST":
             out.append(Posting(f"INT-{t.date:%Y-%m}", t.date, "INTEREST", t.id, t.description,
                                [("1010", t.amount, ZERO), ("4900", ZERO, t.amount)], controller, t.imported))
+        elif t.kind == "TRANSFER":
+            out.append(Posting(t.reference, t.date, "LOAN_DRAW", t.id, t.description,
+                               [("1000", t.amount, ZERO), ("2500", ZERO, t.amount)], controller, t.imported))
     out.sort(key=lambda p: (p.date, p.number))
     return out
 

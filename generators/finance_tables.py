@@ -139,7 +139,7 @@ def bankAccounts(ctx):
     balance = defaultdict(Decimal, OPENING_CASH)
     lines = _b(ctx).bank
     for t in lines:
-        balance[t.account] += t.amount if t.kind in ("DEPOSIT", "INTEREST") else -t.amount
+        balance[t.account] += t.amount if t.kind in ("DEPOSIT", "INTEREST", "TRANSFER") else -t.amount
     opened = at(ctx.window_start - dt.timedelta(days=60), 9)
     last = {ledger: max((t.imported for t in lines if t.account == ledger), default=opened)
             for ledger, *_rest in BANK_ACCOUNTS}
