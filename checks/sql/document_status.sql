@@ -6,7 +6,7 @@
 SELECT
     'invoice' AS document,
     id AS row_id,
-    invoiceNumber AS number,
+    invoiceNumber AS document_number,
     status,
     amountPaid,
     amountDue
@@ -20,7 +20,7 @@ UNION ALL
 SELECT
     'bill' AS document,
     id AS row_id,
-    billNumber AS number,
+    billNumber AS document_number,
     status,
     amountPaid,
     amountDue

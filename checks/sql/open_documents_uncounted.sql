@@ -6,7 +6,7 @@
 SELECT
     'invoice' AS document,
     id AS row_id,
-    invoiceNumber AS number,
+    invoiceNumber AS document_number,
     status,
     amountDue
 FROM invoices
@@ -15,7 +15,7 @@ UNION ALL
 SELECT
     'bill' AS document,
     id AS row_id,
-    billNumber AS number,
+    billNumber AS document_number,
     status,
     amountDue
 FROM bills
