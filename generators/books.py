@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 
 from generators.access import staff_with_job
-from generators.common import at, setup_day
+from generators.common import at, moment_on, next_weekday, setup_day
 
 # (number, name, type, normal balance, parent number, description).  The
 # accounts TERP's own posting code looks up by name keep its names and numbers
@@ -29,7 +29,7 @@ CHART = [
     ("2200", "Sales Tax Payable", "LIABILITY", "CREDIT", None, "Tax collected, owed to the state"),
     ("2210", "Cannabis Excise Tax Payable", "LIABILITY", "CREDIT", "2200", "California cannabis excise tax"),
     ("2300", "Customer Credits", "LIABILITY", "CREDIT", None, "Credits and deposits held for clients"),
-    ("2500", "Notes Payable", "LIABILITY", "CREDIT", None, "Equipment and vehicle loans"),
+    ("2500", "Notes Payable", "LIABILITY", "CREDIT", None, "Equipment loans and the revolving line of credit"),
     ("3000", "Owner's Equity", "EQUITY", "CREDIT", None, "Capital contributed"),
     ("3100", "Retained Earnings", "EQUITY", "CREDIT", "3000", "Accumulated earnings"),
     ("3200", "Owner Draws", "EQUITY", "DEBIT", "3000", "Contra-equity: distributions to owners"),
@@ -92,7 +92,7 @@ EXPENSE_CATEGORIES = [
     ("Bank Fees", None, "6700"),
 ]
 
-# Books close ten days after a month ends; the last months stay open.
+# Books close on the first working day ten days after a month ends; the last months stay open.
 OPEN_MONTHS = 2
 CLOSE_LAG_DAYS = 10
 
@@ -125,7 +125,8 @@ def fiscalPeriods(ctx):
     created = at(setup_day(ctx), 11, 30)
     for n, (first, last) in enumerate(months, start=1):
         closed = n <= len(months) - OPEN_MONTHS
-        closed_at = at(last + dt.timedelta(days=CLOSE_LAG_DAYS), 17) if closed else None
+        closing_day = next_weekday(last + dt.timedelta(days=CLOSE_LAG_DAYS))
+        closed_at = moment_on(ctx.rng, closing_day) if closed else None
         rows.append({
             "id": ctx.id(n), "periodName": first.strftime("%B %Y"),
             "startDate": first, "endDate": last, "fiscalYear": first.year,

@@ -42,6 +42,42 @@ def between(rng: random.Random, lo: dt.datetime, hi: dt.datetime) -> dt.datetime
     return moment
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last second of ``day``."""
+    return dt.datetime(day.year, day.month, day.day, 23, 59, 59)
+
+
+def moment_on(rng: random.Random, day: dt.date, not_before: dt.datetime | None = None) -> dt.datetime:
+    """When someone at work writes something on ``day``: a moment between 08:00 and
+    18:00, or, when ``not_before`` (no later than the day's end) is later than that,
+    one second to an hour after it, within the day: a payment recorded after the
+    delivery it was collected at, a ledger entry after its document."""
+    moment = at(day, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
+    if not_before is not None and moment < not_before:
+        moment = min(not_before + dt.timedelta(seconds=rng.randint(1, 3600)), end_of_day(day))
+    return moment
+
+
+def next_weekday(day: dt.date) -> dt.date:
+    """``day`` itself from Monday to Friday, else the Monday after."""
+    return day + dt.timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
+def previous_weekday(day: dt.date) -> dt.date:
+    """``day`` itself from Monday to Friday, else the Friday before."""
+    return day - dt.timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+
+
+def weekday_between(day: dt.date, first: dt.date, last: dt.date) -> dt.date:
+    """``day``, kept within ``first``..``last``, moved to a working day: itself or the
+    next one, else the one before; when the span holds no weekday, ``day`` clamped."""
+    day = min(max(day, first), last)
+    for candidate in (next_weekday(day), previous_weekday(day)):
+        if first <= candidate <= last:
+            return candidate
+    return day
+
+
 def money(value: float | Decimal | int) -> Decimal:
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 

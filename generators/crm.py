@@ -98,7 +98,7 @@ def _sale_events(orders: list[Order]) -> list[tuple]:
 
 def _payment_events(invoices) -> list[tuple]:
     """Every payment received, when payments.createdAt says it was recorded."""
-    return [(at(p.date, 11), inv.client["id"], "PAYMENT_RECORDED", p.created_by,
+    return [(p.created, inv.client["id"], "PAYMENT_RECORDED", p.created_by,
              {"invoiceId": inv.id, "invoiceNumber": inv.number, "paymentId": p.id,
               "paymentNumber": p.number, "amount": float(p.amount), "method": p.method})
             for inv in invoices for p in inv.payments]

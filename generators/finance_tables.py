@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from decimal import Decimal
 
 from generators.access import staff_with_job
-from generators.books import EXPENSE_CATEGORIES
+from generators.common import at
 from generators.finance import OPENING_CASH, books
 from generators.trade import q2
 
@@ -18,16 +17,6 @@ BANK_ACCOUNTS = [  # (ledger account, name, number, bank, type, notes)
      "Client receipts, vendor payments and expenses"),
     ("1010", "Reserve Savings", "****7730", "Pacific Western Bank", "SAVINGS", "Cash reserve, earns interest"),
 ]
-
-
-def _end(ctx) -> dt.datetime:
-    e = ctx.window_end
-    return dt.datetime(e.year, e.month, e.day, 23, 59, 59)
-
-
-@functools.lru_cache(maxsize=None)  # one object per moment: the ledger's rows share them
-def _at(day: dt.date, hour: int = 11) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, 0, 0)
 
 
 def _b(ctx):
@@ -42,15 +31,9 @@ def _bank_ids(ctx) -> dict[str, int]:
     return {BANK_ACCOUNTS[k][0]: row["id"] for k, row in enumerate(ctx.rows("bankAccounts"))}
 
 
-def _reconciled(ctx, day: dt.date) -> tuple[bool, dt.datetime | None]:
-    done = day + dt.timedelta(days=3)
-    if (ctx.window_end - day).days >= 15:
-        return True, _at(done, 10)
-    return False, None
-
-
-def _last_payment(doc) -> dt.datetime | None:
-    return _at(max(p.date for p in doc.payments), 12) if doc.payments else None
+def _last_moment(doc) -> dt.datetime:
+    """When a document was last touched: written, or its latest payment recorded."""
+    return max([doc.created] + [p.created for p in doc.payments])
 
 
 # ------------------------------------------------------------------ receivables
@@ -58,17 +41,13 @@ def invoices(ctx):
     end = ctx.window_end
     rows = []
     for inv in _b(ctx).invoices:
-        created = _at(inv.date, 9) if inv.order is None else inv.order.shipped_at
         rows.append({
             "id": inv.id, "invoiceNumber": inv.number, "customerId": inv.client["id"],
             "invoiceDate": inv.date, "dueDate": inv.due, "subtotal": inv.subtotal, "taxAmount": ZERO,
             "discountAmount": inv.discount, "totalAmount": inv.total, "amountPaid": inv.paid,
             "amountDue": inv.total - inv.paid, "status": inv.status(end), "paymentTerms": inv.terms,
-            "notes": "Balance carried over from the previous system" if inv.order is None else None,
-            "referenceType": "ORDER" if inv.order else "OPENING_BALANCE",
-            "referenceId": inv.order.id if inv.order else None,
-            "createdBy": inv.created_by, "createdAt": created,
-            "updatedAt": max(created, _last_payment(inv) or created),
+            "notes": None, "referenceType": "ORDER", "referenceId": inv.order.id,
+            "createdBy": inv.created_by, "createdAt": inv.created, "updatedAt": _last_moment(inv),
         })
     return rows
 
@@ -76,17 +55,11 @@ def invoices(ctx):
 def invoiceLineItems(ctx):
     rows = []
     for inv in _b(ctx).invoices:
-        created = _at(inv.date, 9) if inv.order is None else inv.order.shipped_at
-        if inv.order is None:
-            lines = [(None, None, "Balance carried over from the previous system", Decimal("1.00"),
-                      inv.subtotal, inv.subtotal)]
-        else:
-            lines = [(l.batch.product.id, l.batch.id, f"{l.batch.product.name} ({l.batch.code})",
-                      l.qty, l.unit_price, l.line_total) for l in inv.order.lines]
-        for product, batch, description, qty, price, total in lines:
-            rows.append({"id": ctx.id(len(rows) + 1), "invoiceId": inv.id, "productId": product,
-                         "batchId": batch, "description": description, "quantity": qty, "unitPrice": price,
-                         "taxRate": ZERO, "discountPercent": ZERO, "lineTotal": total, "createdAt": created})
+        for l in inv.order.lines:
+            rows.append({"id": ctx.id(len(rows) + 1), "invoiceId": inv.id, "productId": l.batch.product.id,
+                         "batchId": l.batch.id, "description": f"{l.batch.product.name} ({l.batch.code})",
+                         "quantity": l.qty, "unitPrice": l.unit_price, "taxRate": ZERO, "discountPercent": ZERO,
+                         "lineTotal": l.line_total, "createdAt": inv.created})
     return rows
 
 
@@ -94,7 +67,8 @@ def payments(ctx):
     bank = _bank_ids(ctx)
     rows = []
     for p in _b(ctx).payments:
-        reconciled, when = _reconciled(ctx, p.date) if p.method != "OTHER" else (True, _at(p.date, 12))
+        # a credit applied moves no money: there is nothing to reconcile but itself
+        when = p.created if p.method == "OTHER" else p.reconciled
         rows.append({
             "id": p.id, "paymentNumber": p.number, "paymentType": p.kind, "paymentDate": p.date,
             "amount": p.amount, "paymentMethod": p.method, "referenceNumber": p.reference,
@@ -103,8 +77,8 @@ def payments(ctx):
             "vendorId": p.client_id if p.kind == "SENT" else None,
             "invoiceId": p.invoice.id if p.invoice else None, "billId": p.bill.id if p.bill else None,
             "notes": f"Credit {p.credit.number} applied" if p.credit else None,
-            "isReconciled": reconciled, "reconciledAt": when, "createdBy": p.created_by,
-            "createdAt": _at(p.date, 11), "updatedAt": when or _at(p.date, 11),
+            "isReconciled": when is not None, "reconciledAt": when, "createdBy": p.created_by,
+            "createdAt": p.created, "updatedAt": when or p.created,
         })
     return rows
 
@@ -114,7 +88,6 @@ def bills(ctx):
     end = ctx.window_end
     rows = []
     for bill in _b(ctx).bills:
-        created = _at(bill.date, 10)
         ref_type, ref_id = bill.reference
         rows.append({
             "id": bill.id, "billNumber": bill.number, "vendorId": bill.vendor_id, "billDate": bill.date,
@@ -123,7 +96,7 @@ def bills(ctx):
             "status": bill.status(end), "paymentTerms": bill.terms,
             "notes": None if ref_type else "Consigned product sold last month",
             "referenceType": ref_type, "referenceId": ref_id, "createdBy": bill.created_by,
-            "createdAt": created, "updatedAt": max(created, _last_payment(bill) or created),
+            "createdAt": bill.created, "updatedAt": _last_moment(bill),
         })
     return rows
 
@@ -135,13 +108,13 @@ def billLineItems(ctx):
             rows.append({"id": ctx.id(len(rows) + 1), "billId": bill.id, "productId": batch.product.id,
                          "lotId": batch.lot_id, "description": description, "quantity": qty,
                          "unitPrice": price, "taxRate": ZERO, "discountPercent": ZERO, "lineTotal": total,
-                         "createdAt": _at(bill.date, 10)})
+                         "createdAt": bill.created})
     return rows
 
 
 def paymentHistory(ctx):
     """What each vendor was paid for each batch: bill payments spread over the
-    bill's lines in order."""
+    bill's lines in order, when each payment was recorded."""
     rows = []
     for bill in _b(ctx).bills:
         paid = defaultdict(lambda: ZERO)  # batch id -> paid so far on this bill
@@ -152,9 +125,9 @@ def paymentHistory(ctx):
                 if part <= 0:
                     continue
                 rows.append({"id": ctx.id(len(rows) + 1), "batchId": batch.id, "vendorId": bill.vendor_id,
-                             "amount": f"{part:.2f}", "paymentDate": _at(pay.date, 14),
+                             "amount": f"{part:.2f}", "paymentDate": pay.created,
                              "paymentMethod": pay.method, "notes": f"{pay.number} on {bill.number}",
-                             "recordedBy": pay.created_by, "createdAt": _at(pay.date, 14)})
+                             "recordedBy": pay.created_by, "createdAt": pay.created})
                 paid[batch.id] += part
                 left -= part
     return rows
@@ -164,28 +137,27 @@ def paymentHistory(ctx):
 def bankAccounts(ctx):
     accounts = _account_ids(ctx)
     balance = defaultdict(Decimal, OPENING_CASH)
-    for t in _b(ctx).bank:
-        balance[t.account] += t.amount if t.kind in ("DEPOSIT", "INTEREST") else -t.amount
-    opened = _at(ctx.window_start - dt.timedelta(days=60), 9)
-    last = _at(ctx.window_end, 18)
+    lines = _b(ctx).bank
+    for t in lines:
+        balance[t.account] += t.amount if t.kind in ("DEPOSIT", "INTEREST", "TRANSFER") else -t.amount
+    opened = at(ctx.window_start - dt.timedelta(days=60), 9)
+    last = {ledger: max((t.imported for t in lines if t.account == ledger), default=opened)
+            for ledger, *_rest in BANK_ACCOUNTS}
     return [
         {"id": ctx.id(n), "accountName": name, "accountNumber": number, "bankName": bank,
          "accountType": kind, "currency": "USD", "currentBalance": q2(balance[ledger]), "isActive": True,
-         "ledgerAccountId": accounts[ledger], "notes": notes, "createdAt": opened, "updatedAt": last}
+         "ledgerAccountId": accounts[ledger], "notes": notes, "createdAt": opened, "updatedAt": last[ledger]}
         for n, (ledger, name, number, bank, kind, notes) in enumerate(BANK_ACCOUNTS, start=1)
     ]
 
 
 def bankTransactions(ctx):
     bank = _bank_ids(ctx)
-    rows = []
-    for t in _b(ctx).bank:
-        reconciled, when = _reconciled(ctx, t.date)
-        rows.append({"id": t.id, "bankAccountId": bank[t.account], "transactionDate": t.date,
-                     "transactionType": t.kind, "amount": t.amount, "description": t.description,
-                     "referenceNumber": t.reference, "paymentId": t.payment.id if t.payment else None,
-                     "isReconciled": reconciled, "reconciledAt": when, "createdAt": _at(t.date, 18)})
-    return rows
+    return [{"id": t.id, "bankAccountId": bank[t.account], "transactionDate": t.date,
+             "transactionType": t.kind, "amount": t.amount, "description": t.description,
+             "referenceNumber": t.reference, "paymentId": t.payment.id if t.payment else None,
+             "isReconciled": t.reconciled is not None, "reconciledAt": t.reconciled, "createdAt": t.imported}
+            for t in _b(ctx).bank]
 
 
 def expenses(ctx):
@@ -201,7 +173,7 @@ def expenses(ctx):
             "description": e.description + (" (petty cash)" if cash else ""),
             "receiptUrl": f"https://docs.terpwholesale.example/receipts/{e.number}.pdf",
             "billId": None, "isReimbursable": False, "isReimbursed": False, "reimbursedAt": None,
-            "createdBy": e.created_by, "createdAt": _at(e.date, 16), "updatedAt": _at(e.date, 16),
+            "createdBy": e.created_by, "createdAt": e.created, "updatedAt": e.created,
         })
     return rows
 
@@ -209,23 +181,21 @@ def expenses(ctx):
 # ------------------------------------------------------------------ ledger
 def ledgerEntries(ctx):
     accounts = _account_ids(ctx)
-    periods = [(row["startDate"], row["endDate"], row["id"], row["closedAt"]) for row in ctx.rows("fiscalPeriods")]
+    periods = [(row["startDate"], row["endDate"], row["id"]) for row in ctx.rows("fiscalPeriods")]
     controller = staff_with_job(ctx, "Controller")[0]["id"]
-    end = ctx.window_end
     rows = []
     for posting in _b(ctx).postings:
-        period, closed = next((pid, closed) for start, stop, pid, closed in periods if start <= posting.date <= stop)
-        posted_at = _at(posting.date + dt.timedelta(days=1 if posting.date < end else 0), 8)
-        draft = (end - posting.date).days < 2 and closed is None
+        period = next(pid for start, stop, pid in periods if start <= posting.date <= stop)
+        posted = posting.posted
         for leg, (account, debit, credit) in enumerate(posting.legs, start=1):
             rows.append({
                 "id": ctx.id(len(rows) + 1), "entryNumber": f"{posting.number}-{leg}",
                 "entryDate": posting.date, "accountId": accounts[account], "debit": debit, "credit": credit,
                 "description": posting.description, "referenceType": posting.reference_type,
                 "referenceId": posting.reference_id, "fiscalPeriodId": period, "isManual": posting.manual,
-                "isPosted": not draft, "postedAt": None if draft else posted_at,
-                "postedBy": None if draft else controller, "createdBy": posting.created_by,
-                "createdAt": _at(posting.date, 17),
+                "isPosted": posted is not None, "postedAt": posted,
+                "postedBy": None if posted is None else controller, "createdBy": posting.created_by,
+                "createdAt": posting.created,
             })
     return rows
 
@@ -242,21 +212,29 @@ def _transactions(ctx):
 def _transaction_log(ctx):
     """The client-transaction log (a dataset, built once for the tables that read
     it): an INVOICE per invoice, a PAYMENT per payment received, a CREDIT per
-    credit note; ids and numbers in date order."""
+    credit note, each when its document was written; numbers in date order.
+    An invoice's transaction takes the invoice's own id: creditApplications.invoiceId
+    is declared a reference to transactions, and TERP's credits API fills it with
+    (and reads it as) an invoice id, so both readings name the same invoice."""
     b = _b(ctx)
-    end = ctx.window_end
     items = []
     for inv in b.invoices:
-        items.append((_at(inv.date, 9), "INVOICE", inv))
-        items += [(_at(p.date, 11), "PAYMENT", p) for p in inv.payments]
+        items.append((inv.created, "INVOICE", inv))
+        items += [(p.created, "PAYMENT", p) for p in inv.payments]
     items += [(c.issued, "CREDIT", c) for c in b.credits]
     items.sort(key=lambda x: (x[0], x[1], x[2].id))
     counters = defaultdict(int)
+    others = len(b.invoices)  # the other transactions take ids after the invoices'
     out = []
-    for n, (when, kind, doc) in enumerate(items, start=1):
+    for when, kind, doc in items:
         prefix = {"INVOICE": "INV", "PAYMENT": "PAY", "CREDIT": "CRD"}[kind]
         counters[prefix] += 1
-        out.append((ctx.id(n), f"{prefix}-{counters[prefix]:05d}", when, kind, doc))
+        if kind == "INVOICE":
+            tid = doc.id
+        else:
+            others += 1
+            tid = ctx.id(others)
+        out.append((tid, f"{prefix}-{counters[prefix]:05d}", when, kind, doc))
     return out
 
 
@@ -300,13 +278,13 @@ def transactionLinks(ctx):
     for inv in b.invoices:
         for p in inv.payments:
             link(ids[("INVOICE", id(inv))], ids[("PAYMENT", id(p))], "PAYMENT_FOR", p.amount,
-                 p.number, p.created_by, _at(p.date, 11))
+                 p.number, p.created_by, p.created)
     for c in b.credits:
         link(ids[("INVOICE", id(c.invoice))], ids[("CREDIT", id(c))], "REFUND_OF", c.amount, c.reason,
              c.created_by, c.issued)
-        for inv, amount, day, _pay in c.applications:
+        for inv, amount, _day, pay in c.applications:
             link(ids[("CREDIT", id(c))], ids[("INVOICE", id(inv))], "CREDIT_APPLIED_TO", amount,
-                 f"{c.number} on {inv.number}", c.created_by, _at(day, 11))
+                 f"{c.number} on {inv.number}", c.created_by, pay.created)
     return rows
 
 
@@ -315,19 +293,18 @@ def credits(ctx):
     end = ctx.window_end
     rows = []
     for c in _b(ctx).credits:
-        expires = c.issued + dt.timedelta(days=180)
         remaining = c.amount - c.used
         if remaining == 0:
             status = "FULLY_USED"
-        elif expires.date() < end:
+        elif c.expires.date() < end:
             status = "EXPIRED"
         else:
             status = "PARTIALLY_USED" if c.used else "ACTIVE"
-        last = max([c.issued] + [_at(day, 11) for _i, _a, day, _p in c.applications])
+        last = max([c.issued] + [pay.created for _i, _a, _d, pay in c.applications])
         rows.append({"id": c.id, "creditNumber": c.number, "clientId": c.client["id"],
                      "transactionId": ids[("CREDIT", id(c))], "creditAmount": f"{c.amount:.2f}",
                      "amountUsed": f"{c.used:.2f}", "amountRemaining": f"{remaining:.2f}",
-                     "creditReason": c.reason, "expirationDate": expires, "creditStatus": status,
+                     "creditReason": c.reason, "expirationDate": c.expires, "creditStatus": status,
                      "notes": f"Against {c.invoice.number}", "createdBy": c.created_by,
                      "createdAt": c.issued, "updatedAt": last})
     return rows
@@ -337,11 +314,11 @@ def creditApplications(ctx):
     ids = _txn_ids(ctx)
     rows = []
     for c in _b(ctx).credits:
-        for inv, amount, day, pay in c.applications:
+        for inv, amount, _day, pay in c.applications:
             rows.append({"id": ctx.id(len(rows) + 1), "creditId": c.id, "invoiceId": ids[("INVOICE", id(inv))],
-                         "amountApplied": f"{amount:.2f}", "appliedDate": _at(day, 11),
+                         "amountApplied": f"{amount:.2f}", "appliedDate": pay.created,
                          "notes": f"{c.number} applied to {inv.number} ({pay.number})",
-                         "appliedBy": c.created_by, "createdAt": _at(day, 11)})
+                         "appliedBy": c.created_by, "createdAt": pay.created})
     return rows
 
 
@@ -355,8 +332,8 @@ def client_transactions(ctx):
                      "transaction_number": inv.number, "transaction_date": inv.date, "amount": inv.total,
                      "payment_status": _txn_status(inv, end), "payment_date": last,
                      "payment_amount": inv.paid if inv.payments else None,
-                     "notes": None, "metadata": {"invoiceId": inv.id, "orderId": inv.order.id if inv.order else None},
-                     "created_at": _at(inv.date, 9), "updated_at": _at(last or inv.date, 12)})
+                     "notes": None, "metadata": {"invoiceId": inv.id, "orderId": inv.order.id},
+                     "created_at": inv.created, "updated_at": _last_moment(inv)})
     for c in b.credits:
         rows.append({"id": ctx.id(len(rows) + 1), "client_id": c.client["id"], "transaction_type": "CREDIT",
                      "transaction_number": c.number, "transaction_date": c.issued.date(), "amount": c.amount,
@@ -375,7 +352,7 @@ def order_invoices(ctx):
     """orders.invoice_id of every invoiced sale."""
     updated = {row["id"]: row["updated_at"] for row in ctx.rows("orders")}
     return [{"id": inv.order.id, "invoice_id": inv.id, "updated_at": updated[inv.order.id]}
-            for inv in _b(ctx).invoices if inv.order]
+            for inv in _b(ctx).invoices]
 
 
 def _paid_by_batch(ctx) -> dict[int, tuple[Decimal, dt.datetime]]:
@@ -406,36 +383,38 @@ def intake_payments(ctx):
 def document_sequences(ctx):
     """The yearly invoice, bill and payment counters move past the numbers used."""
     b = _b(ctx)
-    used: dict[str, tuple[int, dt.date]] = {}
-    series = [("invoice", b.invoices, lambda d: d.date), ("bill", b.bills, lambda d: d.date),
-              ("payment_received", [p for p in b.payments if p.kind == "RECEIVED"], lambda d: d.date),
-              ("payment_sent", [p for p in b.payments if p.kind == "SENT"], lambda d: d.date)]
-    for name, docs, date_of in series:
+    used: dict[str, tuple[int, dt.datetime]] = {}
+    series = [("invoice", b.invoices), ("bill", b.bills),
+              ("payment_received", [p for p in b.payments if p.kind == "RECEIVED"]),
+              ("payment_sent", [p for p in b.payments if p.kind == "SENT"])]
+    for name, docs in series:
         for doc in docs:
-            key = f"{name}_{date_of(doc).year}"
-            count, last = used.get(key, (0, date_of(doc)))
-            used[key] = (count + 1, max(last, date_of(doc)))
-    return [{"id": row["id"], "currentValue": used[row["name"]][0],
-             "updatedAt": _at(used[row["name"]][1], 18)}
+            key = f"{name}_{doc.date.year}"
+            count, last = used.get(key, (0, doc.created))
+            used[key] = (count + 1, max(last, doc.created))  # moved when its last number was taken
+    return [{"id": row["id"], "currentValue": used[row["name"]][0], "updatedAt": used[row["name"]][1]}
             for row in ctx.rows("sequences") if row["name"] in used]
 
 
 def client_totals(ctx):
-    """clients' running figures: spent, profit, margin, owed, oldest debt."""
+    """clients' running figures: spent, profit, margin, owed, oldest debt.  Owed is
+    what the client's open invoices (client_transactions rows not PAID) still
+    have due, which the AR screens and the ledger show; the oldest debt is, as
+    TERP's updateClientStats counts it, the days from the oldest of those
+    invoices' dates to the window's end."""
     b = _b(ctx)
     end = ctx.window_end
     figures: dict[int, dict] = {}
     for inv in b.invoices:
         f = figures.setdefault(inv.client["id"], {"spent": ZERO, "profit": ZERO, "owed": ZERO,
-                                                  "oldest": None, "last": _at(inv.date, 9)})
-        if inv.order:
-            f["spent"] += inv.total
-            f["profit"] += inv.order.total_margin - inv.discount
+                                                  "oldest": None, "last": inv.created})
+        f["spent"] += inv.total
+        f["profit"] += inv.order.total_margin - inv.discount
         due = inv.total - inv.paid
         f["owed"] += due
-        if due > 0 and inv.due < end and (f["oldest"] is None or inv.due < f["oldest"]):
-            f["oldest"] = inv.due
-        f["last"] = max(f["last"], _at(inv.date, 9), _last_payment(inv) or _at(inv.date, 9))
+        if due > 0 and (f["oldest"] is None or inv.date < f["oldest"]):
+            f["oldest"] = inv.date
+        f["last"] = max(f["last"], _last_moment(inv))
     rows = []
     for client in ctx.rows("clients"):
         f = figures.get(client["id"])

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from generators.access import staff_with_job
-from generators.common import at, pick, setup_day, weight_total, weighted
+from generators.common import at, pick, setup_day, weekday_between, weight_total, weighted
 from generators.parties import SUPPLIER_PREFIX, is_whale, traded_strains
 
 Q2 = Decimal("0.01")
@@ -617,7 +617,8 @@ def _discounts(rng, orders: list[Order]) -> None:
 def _receivables(ctx, rng, orders: list[Order], end: dt.datetime) -> None:
     """Invoice, due date and payments of every shipped sale, aged like the facts sheet:
     of the open receivable at the window's end, ``overdue_share`` is past due, and
-    ``overdue_120_share`` of that more than 120 days."""
+    ``overdue_120_share`` of that more than 120 days.  Money comes in on working
+    days, after the day of the invoice (COD and deposits: on delivery)."""
     scenario = ctx.scenario
     last = end.date()
     invoiced = [o for o in orders if o.kind == "SALE" and o.shipped_at]
@@ -637,22 +638,20 @@ def _receivables(ctx, rng, orders: list[Order], end: dt.datetime) -> None:
             if roll < 0.25:
                 pay_day = order.invoice_date + dt.timedelta(days=rng.randint(1, max(1, (last - order.invoice_date).days)))
                 if pay_day <= last:
-                    order.payments.append((pay_day, order.total - order.paid, method))
+                    order.payments.append((_pay_day(order, pay_day, last), order.total - order.paid, method))
             elif roll < 0.45 and order.total - order.paid > 100:
                 pay_day = order.invoice_date + dt.timedelta(days=rng.randint(1, max(1, (last - order.invoice_date).days)))
                 if pay_day <= last:
-                    order.payments.append((pay_day, q2((order.total - order.paid) / 2), method))
+                    half = q2((order.total - order.paid) / 2)
+                    order.payments.append((_pay_day(order, pay_day, last), half, method))
             continue
         # due within the window: paid around the due date, sometimes in two payments
-        pay_day = min(last, order.due_date + dt.timedelta(days=rng.randint(-10, 12)))
-        pay_day = max(pay_day, order.invoice_date + dt.timedelta(days=1))
-        if pay_day > last:
-            pay_day = last
+        pay_day = _pay_day(order, order.due_date + dt.timedelta(days=rng.randint(-10, 12)), last)
         owed = order.total - order.paid
         if rng.random() < 0.15 and owed > 200:
             first = q2(owed * Decimal("0.5"))
             mid = order.invoice_date + (pay_day - order.invoice_date) / 2
-            order.payments.append((max(order.invoice_date + dt.timedelta(days=1), mid), first, method))
+            order.payments.append((_pay_day(order, mid, pay_day), first, method))
             order.payments.append((pay_day, owed - first, method))
         else:
             order.payments.append((pay_day, owed, method))
@@ -673,8 +672,16 @@ def _receivables(ctx, rng, orders: list[Order], end: dt.datetime) -> None:
             order.sale_status = "PENDING"
 
 
+def _pay_day(order: Order, day: dt.date, latest: dt.date) -> dt.date:
+    """``day`` as a working day after the invoice's, by ``latest``: when a client's money comes in."""
+    return weekday_between(day, order.invoice_date + dt.timedelta(days=1), latest)
+
+
 def _age_receivables(rng, scenario, invoiced: list[Order], last: dt.date) -> None:
-    """Leave debts unpaid until the overdue shares of the scenario hold."""
+    """Leave debts unpaid until the overdue shares of the scenario hold: real sales
+    whose clients did not pay.  Debt more than 120 days past due needs a window of
+    more than five months (terpseed/scenarios.py); in a shorter one, debt less
+    overdue makes up the overdue share alone."""
     not_due = sum((o.total - o.paid for o in invoiced if o.due_date >= last), ZERO)
     if not_due <= 0:
         return
@@ -683,13 +690,17 @@ def _age_receivables(rng, scenario, invoiced: list[Order], last: dt.date) -> Non
     old_target = q2(target * Decimal(str(scenario.overdue_120_share)))
     buckets = [
         ([o for o in invoiced if (last - o.due_date).days > 120], old_target),
-        ([o for o in invoiced if 0 < (last - o.due_date).days <= 120], target - old_target),
+        ([o for o in invoiced if 0 < (last - o.due_date).days <= 120], target),
     ]
+    aged = ZERO
     for candidates, goal in buckets:
-        regulars = [o for o in candidates if not is_whale(o.client)] or candidates
+        # regulars' debts first, the whales' when the regulars' do not reach the goal
+        regulars = [o for o in candidates if not is_whale(o.client)]
+        whales = [o for o in candidates if is_whale(o.client)]
         rng.shuffle(regulars)
-        left = goal
-        for order in regulars:
+        rng.shuffle(whales)
+        left = goal - aged  # recent debt makes up what the older did not reach
+        for order in regulars + whales:
             if left <= 0:
                 break
             late = [p for p in order.payments if p[0] > order.invoice_date] if order.terms != "COD" else []
@@ -698,10 +709,10 @@ def _age_receivables(rng, scenario, invoiced: list[Order], last: dt.date) -> Non
             kept = [p for p in order.payments if p not in late]
             owed = order.total - sum((a for _d, a, _m in kept), ZERO)
             if owed <= left:
-                order.payments, left = kept, left - owed
+                order.payments, left, aged = kept, left - owed, aged + owed
             else:
                 order.payments = kept + [(late[0][0], owed - left, late[0][2])]
-                left = ZERO
+                left, aged = ZERO, aged + left
 
 
 RETURN_DAYS = 18  # a return comes 2 to 12 business days after shipping: at most this many days

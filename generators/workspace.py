@@ -1213,7 +1213,7 @@ def _invoice_audits(ctx, rng, team) -> list[Audit]:
             if flagged >= max(start, created) and flagged <= end:
                 paid = sum((p.amount for p in inv.payments if p.date <= inv.due), ZERO)
                 out.append(Audit(flagged, clerk, "invoice", inv.id, "STATUS_CHANGED",
-                                 {"status": "PARTIAL" if paid else "VIEWED"}, {"status": "OVERDUE"},
+                                 {"status": "PARTIAL" if paid else "SENT"}, {"status": "OVERDUE"},
                                  f"Past due on {inv.due:%Y-%m-%d}"))
         elif inv.payments and inv.paid >= inv.total and rng.random() < PAID_AUDIT_SHARE:
             last = max(p.date for p in inv.payments)

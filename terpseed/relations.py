@@ -127,7 +127,7 @@ POLYMORPHIC: dict[tuple[str, str, str], dict[str, str | int | None]] = {
     ("ledgerEntries", "referenceType", "referenceId"): {
         "INVOICE": "invoices", "PAYMENT": "payments", "BILL": "bills", "EXPENSE": "expenses",
         "CREDIT": "credits", "RETURN": "returns", "BANK_FEE": "bankTransactions",
-        "INTEREST": "bankTransactions", "OPENING_BALANCE": None},
+        "INTEREST": "bankTransactions", "LOAN_DRAW": "bankTransactions", "OPENING_BALANCE": None},
 }
 
 # Ids of rows in other systems: nothing in the database to point at.

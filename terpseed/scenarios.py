@@ -75,10 +75,12 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("full", clients=60, whales=10, vendors=8, strains=50, orders=4400,
                  months=22, revenue=Decimal("44000000"),
                  description="22 months of the whole business (the default)"),
+        # nine months, not the original seeder's three: debt more than 120 days past
+        # due at the window's end is a sale made more than five months before it
         Scenario("edgeCases", clients=20, whales=20, vendors=2, strains=10, orders=100,
-                 months=3, revenue=Decimal("6000000"), overdue_share=0.80,
+                 months=9, revenue=Decimal("6000000"), overdue_share=0.80,
                  overdue_120_share=0.90, return_rate=0.10, refund_rate=0.20,
-                 description="three months of bad debt, returns and refunds"),
+                 description="nine months of bad debt, returns and refunds"),
         Scenario("chaos", clients=30, whales=5, vendors=4, strains=20, orders=200,
                  months=6, revenue=Decimal("12000000"), anomaly_rate=0.10,
                  description="six months where 10% of rows carry anomalies"),

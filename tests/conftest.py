@@ -112,6 +112,7 @@ def seeded(request, tmp_path_factory):
         scenario, _, scale = request.param.partition("-scale")
         engine = _sqlite_seeded(tmp_path_factory, f"scenario={scenario}", f"scale={scale or 1}")
         engine.scenario = scenario
+        engine.scale = float(scale or 1)
         _SQLITE[request.param] = engine
     return _SQLITE[request.param]
 

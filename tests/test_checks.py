@@ -104,6 +104,24 @@ BREAKAGES = {
     "grade that is no grade": ("UPDATE batches SET grade = 'AAA' "
                                "WHERE id = (SELECT MIN(id) FROM batches WHERE grade IS NOT NULL)",
                                {"catalog_names"}),
+    "credit applied before its invoice": ("UPDATE creditApplications SET appliedDate = '2020-01-02 10:00:00' "
+                                          "WHERE id = (SELECT MIN(id) FROM creditApplications)",
+                                          {"credit_applications"}),
+    "credit applied to another invoice": ("UPDATE creditApplications SET invoiceId = (SELECT MAX(i.id) FROM "
+                                          "invoices AS i WHERE i.id <> creditApplications.invoiceId AND "
+                                          "i.customerId = (SELECT clientId FROM credits AS c "
+                                          "WHERE c.id = creditApplications.creditId)) "
+                                          "WHERE id = (SELECT MIN(id) FROM creditApplications)",
+                                          {"credit_applications"}),
+    "paid invoice with money due": ("UPDATE invoices SET status = 'PAID' "
+                                    "WHERE id = (SELECT MIN(id) FROM invoices WHERE amountDue > 0)",
+                                    {"document_status"}),
+    "open invoice the AR screens leave out": ("UPDATE invoices SET status = 'VIEWED' "
+                                              "WHERE id = (SELECT MIN(id) FROM invoices WHERE status = 'SENT')",
+                                              {"open_documents_uncounted"}),
+    "payment recorded before its invoice": ("UPDATE payments SET createdAt = '2020-01-02 10:00:00' WHERE id = "
+                                            "(SELECT MIN(id) FROM payments WHERE paymentType = 'RECEIVED')",
+                                            {"dates_in_order"}),
 }
 
 

@@ -74,8 +74,7 @@ def test_paid_amounts_are_the_payments_and_statuses_follow(seeded):
         elif inv.dueDate < end:
             assert inv.status == "OVERDUE"
         else:
-            assert inv.status == ("PARTIAL" if inv.amountPaid else inv.status)
-            assert inv.status in ("PARTIAL", "SENT", "VIEWED")
+            assert inv.status == ("PARTIAL" if inv.amountPaid else "SENT")
         if inv.id in last_payment:
             assert last_payment[inv.id] >= inv.invoiceDate
 
@@ -102,7 +101,8 @@ def test_receivables_age_like_the_facts_sheet(seeded):
                 overdue_120 += amount
     share = overdue / (overdue + not_due)
     assert abs(share - D(str(scenario.overdue_share))) < D("0.01"), share
-    assert abs(overdue_120 / overdue - D(str(scenario.overdue_120_share))) < D("0.01")
+    if scenario.months >= 6:  # a shorter window holds no debt 120 days past due (real sales only)
+        assert abs(overdue_120 / overdue - D(str(scenario.overdue_120_share))) < D("0.01")
 
 
 def test_every_posting_balances_and_the_trial_balance_is_zero(seeded):

@@ -1,8 +1,8 @@
 -- name: dates_in_order
 -- severity: error
--- tables: orders, invoices, payments, order_line_items, batches, lots
+-- tables: orders, invoices, payments, order_line_items, batches, lots, ledgerEntries
 -- tags: time
--- description: Time running backwards: an invoice dated before its order, a payment before its invoice, or a sale drawn from a lot before the lot arrived.
+-- description: Time running backwards: an invoice dated before its order, a payment dated or recorded before its invoice, a sale drawn from a lot before the lot arrived, or a ledger entry posted before it was written.
 SELECT
     'invoice before its order' AS problem,
     i.id AS row_id,
@@ -31,3 +31,20 @@ INNER JOIN orders AS o ON oli.order_id = o.id
 INNER JOIN batches AS b ON oli.batch_id = b.id
 INNER JOIN lots AS l ON b.lotId = l.id
 WHERE o.created_at < l.date
+UNION ALL
+SELECT
+    'payment recorded before its invoice was written' AS problem,
+    p.id AS row_id,
+    p.createdAt AS happened,
+    i.createdAt AS too_early_for
+FROM payments AS p
+INNER JOIN invoices AS i ON p.invoiceId = i.id
+WHERE p.createdAt < i.createdAt
+UNION ALL
+SELECT
+    'ledger entry posted before it was written' AS problem,
+    le.id AS row_id,
+    le.postedAt AS happened,
+    le.createdAt AS too_early_for
+FROM ledgerEntries AS le
+WHERE le.postedAt < le.createdAt
