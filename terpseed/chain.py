@@ -12,6 +12,8 @@ from pathlib import Path
 from alembic.runtime.migration import StampStep
 
 from terpseed import approval, record
+from terpseed.adoption import Adoption
+from terpseed.adoption import read as read_terp_rows
 from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
@@ -121,13 +123,15 @@ def run_seed_chain(context) -> None:
         _run_seed_chain(context)
 
 
-def _seed_run(context, params: P.SeedParams, dialect: str) -> SeedRun:
-    """The run of these arguments, where the revisions find it."""
-    cache = PlanCache.open(params.describe()) if params.cache else NoCache()
+def _seed_run(context, params: P.SeedParams, dialect: str, adoption: Adoption | None = None) -> SeedRun:
+    """The run of these arguments (and TERP's rows it adopts), where the revisions find it."""
+    adoption = adoption or Adoption()
+    key = params.describe() + (f" adopted={adoption.digest()}" if adoption else "")
+    cache = PlanCache.open(key) if params.cache else NoCache()
     run = SeedRun(
         params=params,
         renderer=SqlRenderer(dialect, bytecode_dir=cache.templates_bytecode),
-        world=World(params, seed_steps(context.script), cache=cache),
+        world=World(params, seed_steps(context.script), cache=cache, adoption=adoption),
         progress=progress_for(params.quiet, context.is_offline_mode()),
         version_table=_version_table(context, SEED_VERSION_TABLE),
     )
@@ -146,15 +150,20 @@ def _run_seed_chain(context) -> None:
         transactional_ddl=True,
     )
     if context.is_offline_mode():
-        run = _seed_run(context, requested, dialect)
         opts = {"url": target.url} if target else {"dialect_name": dialect}
         context.configure(
             **opts, literal_binds=True, dialect_opts={"paramstyle": "named"}, **common
         )
         pending = _writing_steps(context)
+        params, adoption = requested, Adoption()
+        if target is not None:  # rendered against a database: its seed and TERP's rows
+            params, adoption = _against(target, context, requested, x_args, pending)
+        run = _seed_run(context, params, dialect, adoption)
         _verify_approval(run, pending)
         impl = context.get_context().impl
-        impl.static_output(f"-- TERP seed SQL: {requested.describe()} dialect={dialect}")
+        impl.static_output(f"-- TERP seed SQL: {params.describe()} dialect={dialect}")
+        if adoption:
+            impl.static_output(f"-- adopts TERP's own rows of {target.shown}: {adoption.describe()}")
         for statement in PREAMBLE[dialect]:
             impl.static_output(statement + ";")
         if any(s.is_upgrade for s in pending):
@@ -176,9 +185,9 @@ def _run_seed_chain(context) -> None:
         connection.commit()
         pending = _writing_steps(context)
         applied = _applied(connection, context.script)
+        params, adoption = _seed_of(connection, context, requested, x_args, pending, applied, target.shown)
         held = record.read(connection)
-        params = record.reconcile(requested, x_args, held, applied, target.shown)
-        run = _seed_run(context, params, dialect)
+        run = _seed_run(context, params, dialect, adoption)
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
@@ -214,6 +223,39 @@ def _run_seed_chain(context) -> None:
     engine.dispose()
 
 
+def _seed_of(connection, context, requested: P.SeedParams, x_args: dict, pending: list, applied: set[str],
+             shown_url: str) -> tuple[P.SeedParams, Adoption]:
+    """The arguments a run on this database uses (terpseed/record.py) and TERP's
+    own rows it adopts (terpseed/adoption.py): those the database's seed
+    recorded, and for the tables the pending upgrades write, those there now."""
+    held = record.read(connection)
+    params = record.reconcile(requested, x_args, held, applied, shown_url)
+    writing = {step.table for s in pending if s.is_upgrade
+               for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)}
+    fresh = read_terp_rows(connection, writing) if writing else Adoption()
+    return params, fresh.merged(held.adoption)
+
+
+def _against(target: T.Target, context, requested: P.SeedParams, x_args: dict,
+             pending: list) -> tuple[P.SeedParams, Adoption]:
+    """``--sql`` with a database named (-x url, SEED_DATABASE_URL): the script
+    is rendered for that database, with the arguments of its seed and TERP's
+    rows it holds, read (and only read) before anything is rendered."""
+    engine = T.create_engine(target)
+    try:
+        with T.connect(engine, target) as connection:
+            applied = _applied(connection, context.script) if _has_version_table(connection) else set()
+            return _seed_of(connection, context, requested, x_args, pending, applied, target.shown)
+    finally:
+        engine.dispose()
+
+
+def _has_version_table(connection) -> bool:
+    import sqlalchemy as sa
+
+    return SEED_VERSION_TABLE in sa.inspect(connection).get_table_names()
+
+
 def _show_record(context, connection) -> None:
     """``alembic current``: after the version, the arguments the seed was applied with."""
     held = record.read(connection)
@@ -243,10 +285,10 @@ def _record_earlier_seed(connection, script, run: SeedRun, revisions: set[str], 
             steps[sc.revision] = [s for s in getattr(sc.module, "STEPS", ()) if isinstance(s, Step)]
     arguments = record.Arguments.of(run.params)
     for revision, revision_steps in steps.items():
-        runs = [(step.table, id_ranges(row["id"] for row in run.world.rows(step.table)))
+        runs = [(step.table, id_ranges(row["id"] for row in run.world.inserted(step.table)))
                 for step in revision_steps]
         run.world.release()
-        for sql in record.closing_statements(run.renderer, revision, arguments, runs):
+        for _table, sql in record.closing_statements(run.renderer, revision, arguments, runs):
             connection.exec_driver_sql(sql, execution_options={"no_parameters": True})
     connection.commit()
     sys.stderr.write(
@@ -266,7 +308,7 @@ def plan(run: SeedRun, pending: list, shown_url: str) -> str:
         lines.append(f"  {direction} {s.revision.revision}: {doc}")
         for step in getattr(s.revision.module, "STEPS", ()):
             if isinstance(step, Step):
-                lines.append(f"    {verb} {len(run.world.rows(step.table)):,} rows of {step.table}")
+                lines.append(f"    {verb} {len(run.world.inserted(step.table)):,} rows of {step.table}")
             else:
                 key = update_key(s.revision.revision, step)
                 what = "fill" if s.is_upgrade else "restore"

@@ -63,7 +63,7 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
         if target_column == "id":
             points = in_runs(source.c[column], seeded[target_table])
         else:
-            values = {str(row[target_column]) for row in world.rows(target_table)
+            values = {str(row[target_column]) for row in world.inserted(target_table)
                       if row["id"] not in kept.get(target_table, ())}
             world.release()
             points = source.c[column].in_(sorted(values))
@@ -178,11 +178,12 @@ def expected_rows(world: World, name: str, applied: set[str]) -> dict[int, tuple
     """{id: values in column order} of the rows the seeds wrote to ``name``:
     the inserts, as changed by the updates of the ``applied`` revisions."""
     columns = [c.name for c in metadata.tables[name].c]
-    expected = {row["id"]: dict(row) for row in world.rows(name)}
+    expected = {row["id"]: dict(row) for row in world.inserted(name)}
     for key, (revision, update) in world.updates.items():
         if update.table == name and revision in applied:
             for row in world.update_rows(key):
-                expected[row["id"]].update({c: row[c] for c in update.columns})
+                if row["id"] in expected:  # not TERP's own rows, which the seed only updates
+                    expected[row["id"]].update({c: row[c] for c in update.columns})
     world.release()
     return {rid: tuple(row[c] for c in columns) for rid, row in expected.items()}
 
@@ -289,7 +290,7 @@ class Hashing:
 def seeded_ranges(world: World, name: str) -> list[tuple[int, int]]:
     """The id runs of the rows the seeds write to ``name``."""
     def compute():
-        ranges = id_ranges(row["id"] for row in world.rows(name))
+        ranges = id_ranges(row["id"] for row in world.inserted(name))
         world.release()
         return ranges
     return world.cache.remember(f"ids/{name}", compute)

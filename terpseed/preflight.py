@@ -37,8 +37,9 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
                    chunk: int = 500) -> list[str]:
     """Rows already in the database that hold a unique value the seeds would write.
 
-    Rows with the seed's own ids (a re-run) are not clashes, and an empty
-    table has none: its rows are not even generated for the look.
+    Rows with the seed's own ids (a re-run) are not clashes, nor TERP's own
+    rows the seed adopts (terpseed/adoption.py), and an empty table has none:
+    its rows are not even generated for the look.
     """
     problems = []
     for name in tables:
@@ -46,8 +47,8 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
         keys = unique_keys(table)
         if not keys or connection.execute(sa.select(table.c.id).limit(1)).first() is None:
             continue
-        rows = world.rows(name)
-        ours = {row["id"] for row in rows}
+        ours = {row["id"] for row in world.rows(name)}  # adopted rows included: they are TERP's own
+        rows = world.inserted(name)
         for columns in keys:
             values = sorted({tuple(row[c] for c in columns) for row in rows
                              if all(row[c] is not None for c in columns)}, key=repr)

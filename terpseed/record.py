@@ -25,8 +25,10 @@ import datetime as dt
 from typing import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy.schema import CreateTable
 
+from terpseed.adoption import Adoption
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 from terpseed.render import id_ranges, render_dialect
@@ -42,6 +44,9 @@ ARGUMENTS = sa.Table(
     sa.Column("scale", sa.String(16), nullable=False),
     sa.Column("window_end", sa.Date, nullable=False),
     sa.Column("schema_version", sa.String(10), nullable=False),
+    # TERP's own rows the revision adopted (terpseed/adoption.py): a digest, and the rows
+    sa.Column("adopted_sha", sa.String(16), nullable=False),
+    sa.Column("adopted", sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb"), nullable=True),
     mysql_engine="InnoDB",
 )
 ROWS = sa.Table(
@@ -77,9 +82,12 @@ class Arguments:
         return (f"scenario={self.scenario} seed={self.seed} scale={self.scale} end={self.end.isoformat()}"
                 f" schema={self.schema}")
 
-    def row(self, revision: str) -> dict:
+    def row(self, revision: str, adopted: Adoption | None = None) -> dict:
+        """The record row of ``revision``, with the rows of TERP's it adopted."""
+        adopted = adopted or Adoption()
         return {"revision": revision, "scenario": self.scenario, "seed": self.seed, "scale": self.scale,
-                "window_end": self.end, "schema_version": self.schema}
+                "window_end": self.end, "schema_version": self.schema,
+                "adopted_sha": adopted.digest(), "adopted": adopted.text() or None}
 
 
 def create_statements(dialect_name: str) -> list[str]:
@@ -101,54 +109,57 @@ def create(connection: sa.Connection) -> None:
 
 # ------------------------------------------------------------------ statements
 # Rendered from templates/record/*.sql.j2, values through the dialect.
-def _literals(renderer, revision: str, arguments: Arguments) -> dict[str, str]:
-    return {k: renderer.literal(v, ARGUMENTS.c[k].type) for k, v in arguments.row(revision).items()}
+def _literals(renderer, revision: str, arguments: Arguments, adopted: Adoption | None) -> dict[str, str]:
+    return {k: renderer.literal(v, ARGUMENTS.c[k].type) for k, v in arguments.row(revision, adopted).items()}
 
 
-def opening_statement(renderer, revision: str, arguments: Arguments) -> str | None:
+def opening_statement(renderer, revision: str, arguments: Arguments, adopted: Adoption | None = None) -> str | None:
     """MySQL: before an upgrade's inserts, whether this revision is already
     recorded with these very arguments (a re-run of the same script): only then
     may an INSERT meet a row at its own id and leave it as it is.  SQLite: none
     (each conflict looks its id up in seed_rows, templates/_macros.sql.j2)."""
     if renderer.dialect_name != "mysql":
         return None
-    return renderer.render("record/open.sql.j2", a=_literals(renderer, revision, arguments))
+    return renderer.render("record/open.sql.j2", a=_literals(renderer, revision, arguments, adopted))
 
 
 def closing_statements(renderer, revision: str, arguments: Arguments,
-                       runs: Iterable[tuple[str, list[tuple[int, int]]]]) -> list[str]:
-    """After an upgrade's inserts: the id runs it wrote and its arguments.  A
-    re-run records the same again (no change); a record of other arguments for
-    the revision makes the second statement fail."""
-    a = _literals(renderer, revision, arguments)
+                       runs: Iterable[tuple[str, list[tuple[int, int]]]], adopted: Adoption | None = None) -> list[str]:
+    """After an upgrade's inserts: (table, statement) of the id runs it wrote
+    and of its arguments.  A re-run records the same again (no change); a
+    record of other arguments for the revision makes the second one fail."""
+    a = _literals(renderer, revision, arguments, adopted)
     rendered = [{"table_name": renderer.literal_text(table), "first_id": lo, "last_id": hi}
                 for table, ranges in runs for lo, hi in ranges]
-    out = [renderer.render("record/rows.sql.j2", a=a, runs=rendered)] if rendered else []
-    return out + [renderer.render("record/arguments.sql.j2", a=a, mixed=renderer.literal_text(MIXED))]
+    out = [(ROWS.name, renderer.render("record/rows.sql.j2", a=a, runs=rendered))] if rendered else []
+    return out + [(ARGUMENTS.name, renderer.render("record/arguments.sql.j2", a=a, mixed=renderer.literal_text(MIXED)))]
 
 
-def downgrade_guard(renderer, revision: str, arguments: Arguments, version_table: str = "seed_version") -> str:
+def downgrade_guard(renderer, revision: str, arguments: Arguments, version_table: str = "seed_version",
+                    adopted: Adoption | None = None) -> str:
     """Before a downgrade's deletes (templates/record/guard.sql.j2): fail when
     the database holds this revision with other arguments, or holds it with no
     record of what it wrote; nothing otherwise, a second run included."""
-    return renderer.render("record/guard.sql.j2", a=_literals(renderer, revision, arguments),
+    return renderer.render("record/guard.sql.j2", a=_literals(renderer, revision, arguments, adopted),
                            mixed=renderer.literal_text(MIXED), version_table=version_table)
 
 
-def forget_statements(renderer, revision: str) -> list[str]:
-    """After a downgrade's deletes: the revision's record goes with its rows."""
+def forget_statements(renderer, revision: str) -> list[tuple[str, str]]:
+    """After a downgrade's deletes: (table, statement) forgetting the revision's record."""
     a = {"revision": renderer.literal_text(revision)}
-    return [renderer.render("record/forget.sql.j2", table=table.name, a=a) for table in (ROWS, ARGUMENTS)]
+    return [(table.name, renderer.render("record/forget.sql.j2", table=table.name, a=a)) for table in (ROWS, ARGUMENTS)]
 
 
 # ------------------------------------------------------------------ reading
 @dataclasses.dataclass
 class Record:
-    """What the database holds: the arguments of each recorded revision, and
-    whether the record tables exist at all (a seed applied before they did)."""
+    """What the database holds: the arguments of each recorded revision,
+    TERP's rows they adopted, and whether the record tables exist at all (a
+    seed applied before they did)."""
 
     exists: bool
     arguments: dict[str, Arguments]
+    adoption: Adoption = dataclasses.field(default_factory=Adoption)
 
     def distinct(self) -> list[Arguments]:
         return sorted(set(self.arguments.values()), key=Arguments.describe)
@@ -158,11 +169,12 @@ def read(connection: sa.Connection) -> Record:
     present = set(sa.inspect(connection).get_table_names())
     if not set(RECORD_TABLES) <= present:
         return Record(False, {})
-    found = {}
+    found, adoption = {}, Adoption()
     for r in connection.execute(sa.select(ARGUMENTS)):
         found[r.revision] = Arguments(r.scenario, int(r.seed), r.scale, _date(r.window_end), r.schema_version)
+        adoption = adoption.merged(Adoption.from_text(r.adopted))
     connection.commit()
-    return Record(True, found)
+    return Record(True, found, adoption)
 
 
 def _date(value) -> dt.date:

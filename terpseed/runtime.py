@@ -79,6 +79,7 @@ class RenderedRevision:
         self.direction = direction
         self.steps = list(steps) if direction == "upgrade" else list(reversed(steps))
         self.counts: dict[str, int] = {}  # rows per table, filled as chunks() runs
+        self.tables = [s.table for s in steps if isinstance(s, Step)]
 
     def chunks(self, progress: SilentProgress | None = None) -> Iterator[Chunk]:
         """The statements, in order: replayed from the seed cache when it has
@@ -146,10 +147,11 @@ class RenderedRevision:
         with these arguments and closes by forgetting it."""
         renderer = self.run.renderer
         arguments = record.Arguments.of(self.run.params)
+        adopted = self.adopted
         if self.direction == "upgrade":
-            opening = record.opening_statement(renderer, self.revision, arguments)
+            opening = record.opening_statement(renderer, self.revision, arguments, adopted)
         else:
-            opening = record.downgrade_guard(renderer, self.revision, arguments, self.run.version_table)
+            opening = record.downgrade_guard(renderer, self.revision, arguments, self.run.version_table, adopted)
         if opening:
             yield Table(record.ARGUMENTS.name, 0, "record")
             yield Chunk(opening, record.ARGUMENTS.name, 0)
@@ -163,15 +165,15 @@ class RenderedRevision:
                 yield from self._delete(step)
             self.run.world.release()
         if self.direction == "upgrade":
-            closing = record.closing_statements(renderer, self.revision, arguments, runs)
+            closing = record.closing_statements(renderer, self.revision, arguments, runs, adopted)
         else:
             closing = record.forget_statements(renderer, self.revision)
-        yield Table(record.ROWS.name, 0, "record")
-        for sql in closing:
-            yield Chunk(sql, record.ROWS.name, 0)
+        for table, sql in closing:
+            yield Table(table, 0, "record")
+            yield Chunk(sql, table, 0)
 
     def _insert(self, step: Step, runs: list) -> Iterator["Table | Chunk"]:
-        rows = self.run.world.rows(step.table)
+        rows = self.run.world.inserted(step.table)
         runs.append((step.table, id_ranges(row["id"] for row in rows)))
         yield Table(step.table, len(rows))
         for chunk in chunked(rows, ROWS_PER_INSERT):
@@ -179,7 +181,7 @@ class RenderedRevision:
 
     def _delete(self, step: Step) -> Iterator["Table | Chunk"]:
         kept = set(self.run.keep.get(step.table, ()))
-        rows = [row for row in self.run.world.rows(step.table) if row["id"] not in kept]
+        rows = [row for row in self.run.world.inserted(step.table) if row["id"] not in kept]
         yield Table(step.table, len(rows))
         for level in _deletion_levels(step.table, rows):
             ranges = id_ranges(level)
@@ -202,16 +204,24 @@ class RenderedRevision:
                 ranges=id_ranges(row["id"] for row in chunk)), update.key, len(chunk))
 
     @property
+    def adopted(self):
+        """TERP's own rows of this revision's tables that the seed adopts (terpseed/adoption.py)."""
+        return self.run.world.adopted(self.tables)
+
+    @property
     def sha256(self) -> str:
         return statements_sha256(self.chunks())
 
     def header(self, message: str, params: SeedParams, dialect: str, sha256: str) -> str:
         verb = "writes" if self.direction == "upgrade" else "deletes"
         tables = ", ".join(f"{name} {count}" for name, count in self.counts.items())
+        adopts = [f"-- adopts TERP's own rows (by natural key, never written or deleted): {self.adopted.describe()}"] \
+            if self.adopted else []
         return "\n".join([
             f"-- {self.direction} {self.revision}: {message}",
             f"-- {params.describe()} dialect={dialect}",
             f"-- {verb} rows: {tables}",
+            *adopts,
             f"-- sha256 of the statements below: {sha256}",
         ])
 

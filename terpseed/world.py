@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 
 from faker import Faker
 
+from terpseed.adoption import Adoption
 from terpseed.cache import NoCache
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
@@ -170,10 +171,14 @@ class GenContext:
 
 class World:
     def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step | Update]],
-                 row_budget: int = ROW_BUDGET, cache: NoCache | None = None):
+                 row_budget: int = ROW_BUDGET, cache: NoCache | None = None,
+                 adoption: Adoption | None = None):
+        """``adoption``: TERP's own reference rows the seed adopts by natural key
+        (terpseed/adoption.py); none by default."""
         self.params = params
         self.row_budget = row_budget
         self.cache = cache or NoCache()
+        self.adoption = adoption or Adoption()
         self.steps: dict[str, tuple[str, Step]] = {}
         self.updates: dict[str, tuple[str, Update]] = {}
         self._datasets: dict[str, object] = {}
@@ -212,9 +217,27 @@ class World:
             finally:
                 self._building.pop()
             _check_ids(table, rows)
+            rows = self.adoption.apply(table, rows)
             self.cache.save_rows(table, rows)
         self._rows[table] = rows
         return rows
+
+    def adopted(self, tables: Iterable[str]) -> Adoption:
+        """TERP's own rows that the seed's rows of ``tables`` adopted (terpseed/adoption.py)."""
+        found = {}
+        for table in tables:
+            if self.adoption.rows.get(table):
+                rows = [row for row in self.rows(table) if row["id"] <= SEED_ID_BASE]
+                found[table] = {self.adoption.key(table, row): row for row in rows}
+        return Adoption(found)
+
+    def inserted(self, table: str) -> list[dict]:
+        """The rows the seed writes to ``table``: its rows but those it adopts
+        from TERP's own (whose ids are TERP's, below the seeded ones)."""
+        rows = self.rows(table)
+        if table not in self.adoption.rows:
+            return rows
+        return [row for row in rows if row["id"] > SEED_ID_BASE]
 
     def held_rows(self) -> int:
         return sum(map(len, self._rows.values())) + sum(map(len, self._update_rows.values()))

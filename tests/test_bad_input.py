@@ -131,12 +131,21 @@ def _add_clashing_rows(url: str) -> None:
 
 
 def test_unique_key_clashes_are_all_reported_before_writing(terp_db):
+    """A client of the user's with a code the seed writes clashes (TERP's own
+    workflow status is adopted instead: tests/test_adoption.py)."""
     _add_clashing_rows(terp_db)
+    from terpseed.schema import metadata
+
+    engine = sa.create_engine(terp_db, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.execute(metadata.tables["strains"].insert().values(name="Blue Dream", standardizedName="blue-dream"))
+    engine.dispose()
     before = snapshot(terp_db)
     line = _fails("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "head")
     assert "nothing was written" in line
-    assert "workflow_statuses.slug: 1 existing row(s)" in line and "'intake-queue'" in line
+    assert "workflow_statuses" not in line
     assert "clients.teri_code: 1 existing row(s)" in line and "'WHL0001'" in line
+    assert "strains.name: 1 existing row(s)" in line and "'Blue Dream'" in line
     assert snapshot(terp_db) == before
 
 
