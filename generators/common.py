@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,42 @@ def setup_day(ctx) -> dt.date:
     return ctx.window_start - dt.timedelta(days=30)
 
 
+# When people at a distributor write into the ERP: the share of a weekday's entries
+# that fall in each hour (a morning peak, a lunch dip, an afternoon peak, a few early
+# and late ones), and on a Saturday, the few entries of a half day.
+WEEKDAY_HOURS = [(7, 2), (8, 6), (9, 11), (10, 13), (11, 12), (12, 7), (13, 9), (14, 12),
+                 (15, 12), (16, 9), (17, 5), (18, 2)]
+WEEKEND_HOURS = [(9, 3), (10, 4), (11, 4), (12, 3), (13, 2)]
+OFFICE_OPENS, OFFICE_CLOSES = 7, 19  # no one writes outside these hours on a weekday
+
+
+def working_time(rng: random.Random, day: dt.date) -> dt.datetime:
+    """A moment on ``day`` when someone at work would write a record: an hour by the
+    office's profile (WEEKDAY_HOURS, or WEEKEND_HOURS on a Saturday or Sunday), any
+    minute and second of it."""
+    hour = weighted(rng, WEEKDAY_HOURS if day.weekday() < 5 else WEEKEND_HOURS)
+    second = rng.randrange(3600)
+    return at(day, hour, second // 60, second % 60)
+
+
+def next_weekday(day: dt.date) -> dt.date:
+    """``day`` itself if it is a weekday, else the Monday after it."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def in_office_hours(rng: random.Random, moment: dt.datetime) -> dt.datetime:
+    """``moment`` if it falls in a weekday's office hours; otherwise the next working
+    morning (07:00-10:00), when whatever was left over gets done."""
+    if moment.weekday() < 5 and OFFICE_OPENS <= moment.hour < OFFICE_CLOSES:
+        return moment
+    day = moment.date() + dt.timedelta(days=1) if moment.hour >= OFFICE_OPENS else moment.date()
+    day = next_weekday(day)
+    second = rng.randrange(3 * 3600)
+    return at(day, OFFICE_OPENS + second // 3600, second % 3600 // 60, second % 60)
+
+
 def business_moment(rng: random.Random, start: dt.date, end: dt.date) -> dt.datetime:
     """A weekday moment between 08:00 and 18:00, ``start`` <= day <= ``end``."""
     span = (end - start).days
@@ -29,6 +66,14 @@ def business_moment(rng: random.Random, start: dt.date, end: dt.date) -> dt.date
         if day.weekday() < 5:
             break
     return at(day, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
+
+
+def stringified_json(value) -> str:
+    """``value`` as TERP's code writes it with JSON.stringify: compact, keys in the
+    order given, text as it is.  Given to a JSON column, the column holds a JSON
+    string whose content is this JSON ("S", app-facts section 5), as TERP's own
+    double-encoding writes orders.items; given to a text column, plain JSON text."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def money(value: float | Decimal | int) -> Decimal:
