@@ -298,7 +298,7 @@ def _credits(ctx, rng, td, invoices, end, next_id, clerk) -> list[Credit]:
         credits.append(Credit(0, "", inv.client, inv, amount, f"Return: {ret.reason.replace('_', ' ').lower()}",
                               ret.processed_at + dt.timedelta(hours=3), clerk))
     share = ctx.scenario.refund_rate
-    candidates = [i for i in invoices if i.order and (end - i.date).days > 7]
+    candidates = [i for i in invoices if i.order and i.total > 0 and (end - i.date).days > 7]  # not comps
     for inv in rng.sample(candidates, min(len(candidates), round(len(candidates) * share))):
         amount = q2(inv.total * ALLOWANCE_SHARE * Decimal(str(rng.uniform(0.6, 1.4))))
         issued = at(min(end, inv.date + dt.timedelta(days=rng.randint(3, 20))), rng.randint(9, 16))
@@ -490,7 +490,8 @@ def _postings(ctx, td, invoices, payments, credits, bills, expenses, bank, contr
         legs = [("1100", inv.total, ZERO), ("4000", ZERO, inv.subtotal)]
         if inv.discount:
             legs.insert(1, ("4200", inv.discount, ZERO))
-        out.append(Posting(inv.number, inv.date, "INVOICE", inv.id, f"Sale {inv.order.number}", legs, clerk))
+        if inv.subtotal:  # a comp's $0 invoice earns nothing: only its cost posts
+            out.append(Posting(inv.number, inv.date, "INVOICE", inv.id, f"Sale {inv.order.number}", legs, clerk))
         owned = sum((l.line_cogs for l in inv.order.lines if l.batch.terms != "CONSIGNMENT"), ZERO)
         consigned = sum((l.line_cogs for l in inv.order.lines if l.batch.terms == "CONSIGNMENT"), ZERO)
         cogs = [("5000", owned + consigned, ZERO)]
