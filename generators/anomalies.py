@@ -89,6 +89,19 @@ def outlier_margin(rng: random.Random, rate: float) -> float | None:
     return None
 
 
+def ordinary_margin(mean: float, rate: float) -> float:
+    """The margin ordinary lines average so that, with the outliers and the forced
+    orders of ``rate``, the business still averages ``mean`` on its revenue (every
+    earning order and line carries about the same revenue, whatever its margin)."""
+    shares = dict(ORDER_KINDS)
+    low, high = (_scaled(shares[k], rate) for k in ("low_margin", "high_margin"))
+    normal = 1 - sum(_scaled(share, rate) for _kind, share in ORDER_KINDS)
+    out_high, out_low = (_scaled(share, rate) for _kind, share in LINE_OUTLIERS)
+    mid_low, mid_high = sum(LOW_MARGIN) / 2, sum(HIGH_MARGIN) / 2
+    fixed = normal * (out_high * mid_high + out_low * mid_low) + low * mid_low + high * mid_high
+    return (mean * (normal + low + high) - fixed) / (normal * (1 - out_high - out_low))
+
+
 def small_quantity(rng: random.Random, by_the_pound: bool) -> Decimal:
     return rng.choice(SMALL_FLOWER_LB if by_the_pound else SMALL_UNITS)
 
@@ -103,5 +116,5 @@ def expected_shares(rate: float) -> dict[str, float]:
 
 
 __all__ = ["ORDER_KINDS", "LINE_OUTLIERS", "INCOMPLETE", "LOW_MARGIN", "HIGH_MARGIN", "exactly",
-           "order_kinds", "incomplete", "forced_margin", "outlier_margin", "small_quantity",
+           "order_kinds", "incomplete", "forced_margin", "outlier_margin", "ordinary_margin", "small_quantity",
            "expected_shares"]

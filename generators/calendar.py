@@ -1371,7 +1371,8 @@ def discussions(ctx) -> list[Comment]:
     """Comment threads, about 28 comments a month (scaled), in time order."""
     rng, end = ctx.rng, _end(ctx)
     crew = Crew(ctx)
-    subjects = _subjects(ctx, crew)
+    # only what can be talked about inside the window (not stock that came in before it)
+    subjects = {kind: [s for s in found if s.closes > s.opens] for kind, found in _subjects(ctx, crew).items()}
     target = ctx.scaled(COMMENTS_PER_MONTH * ctx.scenario.months)
     made: list[Comment] = []
     for _ in range(target * 10):

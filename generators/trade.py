@@ -425,13 +425,13 @@ def _client_weights(clients: list[dict]) -> list[tuple[dict, float]]:
 # How an order's size spreads around the month's going size (lognormal sigma), its
 # lines, and how much bigger a whale's orders run than a regular's.
 ORDER_SPREAD = 0.45
+CLOSING_ORDERS = 8  # a month's last orders, sized closer to what it still lacks
 LINES_MEAN, LINES_SD, LINES_MAX = 3.0, 1.1, 6
 ORDER_SIZE = {True: 1.25, False: 0.85}  # is_whale -> relative order size
 FLOOR = 0.3  # of a group's fair share of the next order: a group ahead can still be drawn
 FLOWER_LINES = 0.92
-# of the order slots, the share that ends as a sale not cancelled
+# sales (not cancelled) an order slot makes: a quote only when it converts
 SALE_YIELD = (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) * (1 - CANCEL_RATE)
-SALES_PER_SLOT = (1 - QUOTE_SHARE) + QUOTE_SHARE * QUOTE_CONVERSION  # sales an ordinary slot makes
 
 
 @dataclass
@@ -478,6 +478,15 @@ def _confirmed(rng, created: dt.datetime, end: dt.datetime) -> dt.datetime:
     return moment if moment <= end else created + dt.timedelta(minutes=rng.randint(2, 20))
 
 
+def _cancelled(rng, confirmed: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+    """When the client calls off a sale (CANCEL_RATE of them), hours after it was
+    confirmed; None: it goes ahead (or is called off only after the window)."""
+    if rng.random() >= CANCEL_RATE:
+        return None
+    when = in_office_hours(rng, confirmed + dt.timedelta(hours=rng.randint(1, 20)))
+    return when if when < end else None
+
+
 def trade(ctx) -> Trade:
     rng = ctx.rng
     sup = ctx.dataset(supply)
@@ -488,6 +497,7 @@ def trade(ctx) -> Trade:
     warehouse = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Warehouse Associate")
     end = _end_of(ctx.window_end)
     rate = ctx.scenario.anomaly_rate
+    margin_mean = anomalies.ordinary_margin(MARGIN_MEAN, rate)
 
     # clients in two groups, whales and regulars, each with its share of revenue and,
     # within it, each client's weight (_client_weights)
@@ -505,13 +515,13 @@ def trade(ctx) -> Trade:
     month_of = {(m.first.year, m.first.month): k for k, m in enumerate(months)}
     revenue_month = ctx.scenario.revenue / ctx.scenario.months * Decimal(str(ctx.params.scale))
     slots = _slots(ctx, rng, months, buyers)
-    # each month's revenue before cancellations, what it has made so far, its earning slots left
-    goal = [revenue_month * Decimal(str(m.share / (1 - CANCEL_RATE))) for m in months]
+    # each month's revenue, what its sales (not cancelled) have made so far, its earning slots left
+    goal = [revenue_month * Decimal(str(m.share)) for m in months]
     made = [ZERO for _m in months]
     left = [0 for _m in months]
     for slot in slots:
         left[slot.month] += slot.earns
-    going = [goal[k] / Decimal(str(max(1, left[k]) * SALES_PER_SLOT)) for k in range(len(months))]
+    going = [goal[k] / Decimal(str(max(1, left[k]) * SALE_YIELD)) for k in range(len(months))]
     by_live = sorted(batches, key=lambda b: b.live_at)
 
     orders: list[Order] = []
@@ -545,14 +555,16 @@ def trade(ctx) -> Trade:
 
     def order_size(slot: _Slot) -> Decimal:
         """What an earning order should come to: the revenue its month still lacks over
-        the earning slots it has left (within bounds of the month's going size), spread."""
+        the earning slots it has left (within bounds of the month's going size), spread
+        less as the month's last orders come, which nothing after them could make up for."""
         k = slot.month
         if not slot.earns:
             return ZERO
-        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k]) * SALES_PER_SLOT))
+        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k]) * SALE_YIELD))
+        spread = ORDER_SPREAD * min(1.0, left[k] / CLOSING_ORDERS) ** 0.5
         left[k] -= 1
-        size = min(going[k] * Decimal("2.5"), max(going[k] * Decimal("0.3"), size))
-        return size * Decimal(str(rng.lognormvariate(-ORDER_SPREAD ** 2 / 2, ORDER_SPREAD)))
+        size = min(going[k] * Decimal("2.5"), max(going[k] * Decimal("0.15"), size))
+        return size * Decimal(str(rng.lognormvariate(-spread ** 2 / 2, spread)))
 
     def choose_client(slot: _Slot, size: Decimal) -> dict:
         """The slot's client: whales or regulars, whichever group is further behind its
@@ -581,18 +593,22 @@ def trade(ctx) -> Trade:
                 break
             outlier = anomalies.outlier_margin(rng, rate) if forced is None and kind != "comp" else None
             margin = forced if forced is not None else outlier if outlier is not None else \
-                min(0.40, max(0.12, rng.gauss(MARGIN_MEAN, MARGIN_SPREAD / 2)))
+                min(0.40, max(0.12, rng.gauss(margin_mean, MARGIN_SPREAD / 2)))
             line_target = target * Decimal(str(part / sum(parts)))
             if small:  # a pound or less, a few units: any batch will do, older stock first
                 batch = pool[min(len(pool) - 1, int(rng.random() ** 2 * len(pool)))]
                 want = anomalies.small_quantity(rng, batch.product.uom == "LB")
-            else:  # older stock first, among batches that can fill the line
-                sample_batch = pool[0]
-                step = Decimal("0.25") if sample_batch.product.uom == "LB" else Decimal("1")
-                est_price = sample_batch.unit_cogs / Decimal(str(1 - margin))
-                want = max(step, (line_target / est_price / step).to_integral_value() * step)
-                enough = want * Decimal("0.8")
-                fits = [b for b in pool if b.remaining >= enough]
+            else:  # older stock first, among batches that can fill the line (of the other
+                # kind if none of this kind can: the rep offers what is in stock)
+                for shelf in (pool, available(moment, not flower, used)):
+                    if not shelf:
+                        continue
+                    step = Decimal("0.25") if shelf[0].product.uom == "LB" else Decimal("1")
+                    est_price = shelf[0].unit_cogs / Decimal(str(1 - margin))
+                    want = max(step, (line_target / est_price / step).to_integral_value() * step)
+                    fits = [b for b in shelf if b.remaining >= want * Decimal("0.8")]
+                    if fits:
+                        break
                 batch = fits[min(len(fits) - 1, int(rng.random() ** 2 * len(fits)))] if fits else \
                     max(pool, key=lambda b: b.remaining)
             used.add(batch.id)
@@ -654,10 +670,12 @@ def trade(ctx) -> Trade:
             order = Order(ctx.id(len(orders) + 1), f"ORD-{sale_no:06d}", "SALE", client,
                           rep_of[client["id"]], moment, lines, terms,
                           confirmed_at=_confirmed(rng, moment, end), anomaly=kind, incomplete=slot.incomplete)
+            order.cancelled_at = None if slot.first_of else _cancelled(rng, order.confirmed_at, end)
             for line in lines:  # make_lines reserved the stock; record the movement
                 line.batch.movements.append((order.confirmed_at, "SALE", -line.qty, "ORDER", order.id,
                                              f"Sold on {order.number}", order.rep))
-            earn(order)
+            if not order.cancelled_at:
+                earn(order)
         orders.append(order)
         if is_quote and rng.random() < QUOTE_CONVERSION:
             when = _business_time(rng, moment.date() + dt.timedelta(days=rng.randint(1, 10)))
@@ -714,16 +732,13 @@ def _fulfil(ctx, rng, orders: list[Order], warehouse: list[dict], end: dt.dateti
     for order in orders:
         if order.kind != "SALE":
             continue
-        if rng.random() < CANCEL_RATE and order.converted_from is None:
-            order.cancelled_at = in_office_hours(rng, order.confirmed_at + dt.timedelta(hours=rng.randint(1, 20)))
-            if order.cancelled_at < end:
-                order.sale_status = "CANCELLED"
-                for line in order.lines:  # the stock goes back on the shelf
-                    line.batch.remaining += line.qty
-                    line.batch.movements.append((order.cancelled_at, "RETURN", line.qty, "ORDER", order.id,
-                                                 f"Released: {order.number} cancelled", order.rep))
-                continue
-            order.cancelled_at = None
+        if order.cancelled_at:  # decided when it was placed (_cancelled)
+            order.sale_status = "CANCELLED"
+            for line in order.lines:  # the stock goes back on the shelf
+                line.batch.remaining += line.qty
+                line.batch.movements.append((order.cancelled_at, "RETURN", line.qty, "ORDER", order.id,
+                                             f"Released: {order.number} cancelled", order.rep))
+            continue
         packed = _add_business_days(order.confirmed_at, 1, rng)
         shipped = max(_add_business_days(packed, rng.randint(0, 2), rng),
                       in_office_hours(rng, packed + dt.timedelta(minutes=rng.randint(40, 240))))
@@ -831,14 +846,18 @@ def _age_receivables(rng, scenario, invoiced: list[Order], last: dt.date) -> Non
 
 
 def _returns(ctx, rng, orders: list[Order], warehouse, end: dt.datetime) -> list[Return]:
-    # a comp cost the client nothing: nothing to send back for credit
-    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED" and o.anomaly != "comp"]
+    # shipped in time to come back before the window ends (a comp cost the client
+    # nothing: nothing to send back for credit)
+    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED" and o.anomaly != "comp"
+               and o.shipped_at.date() <= end.date() - dt.timedelta(days=5)]
     wanted = max(1, round(len([o for o in orders if o.kind == "SALE"]) * ctx.scenario.return_rate))
     picked = rng.sample(shipped, min(wanted, len(shipped)))
     returns = []
     for order in sorted(picked, key=lambda o: o.id):
         line = pick(rng, order.lines)
         when = _add_business_days(order.shipped_at, rng.randint(2, 12), rng)
+        if when > end:
+            when = _add_business_days(order.shipped_at, 2, rng)
         if when > end:
             continue
         step = Decimal("0.25") if line.batch.product.uom == "LB" else Decimal("1")
