@@ -29,13 +29,15 @@ WEEKDAY_HOURS = [(7, 2), (8, 6), (9, 11), (10, 13), (11, 12), (12, 7), (13, 9), 
                  (15, 12), (16, 9), (17, 5), (18, 2)]
 WEEKEND_HOURS = [(9, 3), (10, 4), (11, 4), (12, 3), (13, 2)]
 OFFICE_OPENS, OFFICE_CLOSES = 7, 19  # no one writes outside these hours on a weekday
+_HOURS_TOTAL = (sum(w for _h, w in WEEKDAY_HOURS), sum(w for _h, w in WEEKEND_HOURS))
 
 
 def working_time(rng: random.Random, day: dt.date) -> dt.datetime:
     """A moment on ``day`` when someone at work would write a record: an hour by the
     office's profile (WEEKDAY_HOURS, or WEEKEND_HOURS on a Saturday or Sunday), any
     minute and second of it."""
-    hour = weighted(rng, WEEKDAY_HOURS if day.weekday() < 5 else WEEKEND_HOURS)
+    hours = WEEKDAY_HOURS if day.weekday() < 5 else WEEKEND_HOURS
+    hour = weighted(rng, hours, _HOURS_TOTAL[hours is WEEKEND_HOURS])
     second = rng.randrange(3600)
     return at(day, hour, second // 60, second % 60)
 

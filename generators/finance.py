@@ -317,15 +317,13 @@ def _credits(ctx, rng, td, invoices, end, next_id, clerk) -> list[Credit]:
 
 
 def _apply_credit(credit: Credit, invoices: list[Invoice]) -> None:
-    """Use the credit on the client's next invoices (``invoices``: the client's
-    invoices for orders): it pays part of what the client would otherwise have
-    paid in money."""
+    """Use the credit on the client's next payments, on whichever of its invoices
+    (``invoices``: the client's invoices for orders): it pays part of what the client
+    would otherwise have paid in money."""
     left = credit.amount
     for inv in invoices:
         if left <= 0:
             break
-        if inv.date < credit.issued.date():
-            continue
         for k, pay in enumerate(list(inv.payments)):
             if pay.method == "OTHER" or pay.date < credit.issued.date() or left <= 0:
                 continue

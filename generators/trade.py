@@ -23,6 +23,7 @@ columns' two decimals where they are stored.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -47,7 +48,7 @@ OTHER_LINES = [
 ]
 FLOWER_SHARE = 0.90
 LOTS_PER_MONTH = 8
-INTAKE_COVER = 1.05     # a month takes in a little more than it sells
+INTAKE_COVER = 1.0      # a month takes in what it sells (OPENING_MONTHS is the buffer)
 OPENING_MONTHS = 1.5    # the stock on hand when the window opens, in months of sales
 INTAKE_CONSIGNMENT = 0.90
 GRADES = [("AAA", 0.20), ("AA", 0.35), ("A", 0.30), ("B", 0.15)]
@@ -430,8 +431,12 @@ LINES_MEAN, LINES_SD, LINES_MAX = 3.0, 1.1, 6
 ORDER_SIZE = {True: 1.25, False: 0.85}  # is_whale -> relative order size
 FLOOR = 0.3  # of a group's fair share of the next order: a group ahead can still be drawn
 FLOWER_LINES = 0.92
+REMNANT = Decimal("0.25")  # what a line leaves of a batch, at most, before it takes it all
+CLEAR_OUT = 0.5  # how often a line takes the oldest batch's last units though they fall short
+FIFO_SPAN = 3    # a line draws on about the third-oldest batch that can fill it
 # sales (not cancelled) an order slot makes: a quote only when it converts
 SALE_YIELD = (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) * (1 - CANCEL_RATE)
+KEPT = 1 - CANCEL_RATE  # of a month's sales, those not called off
 
 
 @dataclass
@@ -442,11 +447,17 @@ class _Slot:
     kind: str                   # normal, or an anomalies.ORDER_KINDS kind
     incomplete: bool
     first_of: dict | None = None  # the client whose first order this is
+    quote: bool = False           # a quote, which earns only if it converts, days later
+
+    @property
+    def priced(self) -> bool:
+        """Sized on the month's going order (small orders and comps are not)."""
+        return self.kind in ("normal", "low_margin", "high_margin")
 
     @property
     def earns(self) -> bool:
-        """Part of the month's revenue (small orders and comps bring next to nothing)."""
-        return self.kind in ("normal", "low_margin", "high_margin")
+        """A sale that makes the month's revenue."""
+        return self.priced and not self.quote
 
 
 def _slots(ctx, rng, months: list[rhythm.Month], buyers: list[dict]) -> list[_Slot]:
@@ -467,6 +478,8 @@ def _slots(ctx, rng, months: list[rhythm.Month], buyers: list[dict]) -> list[_Sl
     for slot, client in zip(sorted(rng.sample(early, min(len(early), len(buyers))), key=lambda s: s.moment),
                             rng.sample(buyers, len(buyers))):
         slot.first_of = client
+    for slot in out:
+        slot.quote = slot.kind == "normal" and slot.first_of is None and rng.random() < QUOTE_SHARE
     return out
 
 
@@ -521,7 +534,7 @@ def trade(ctx) -> Trade:
     left = [0 for _m in months]
     for slot in slots:
         left[slot.month] += slot.earns
-    going = [goal[k] / Decimal(str(max(1, left[k]) * SALE_YIELD)) for k in range(len(months))]
+    going = [goal[k] / Decimal(str(max(1, left[k]) * KEPT)) for k in range(len(months))]
     by_live = sorted(batches, key=lambda b: b.live_at)
 
     orders: list[Order] = []
@@ -529,12 +542,16 @@ def trade(ctx) -> Trade:
     quote_no = sale_no = 0
 
     # The shelves, flower and not: the batches live by the latest moment asked about, in
-    # by_live order, less those found empty when an order began.  In this loop stock only
-    # goes down (cancellations and returns put it back later, in _fulfil and _returns), so
-    # a batch once empty is dropped for good; one that an order's own lines empty is in
-    # that order's ``used``, which ``available`` leaves out anyway.
+    # by_live order, less those found empty when an order began.  In this loop stock
+    # goes down but for cancelled sales, whose stock goes back on the shelf when they are
+    # called off (``released``, by then; returns put stock back after the loop, in
+    # _returns); a batch found empty is dropped, and shelved again if a cancellation
+    # refills it; one that an order's own lines empty is in that order's ``used``, which
+    # ``available`` leaves out anyway.
     shelves: dict[bool, list[Batch]] = {True: [], False: []}
     shelved = 0  # by_live[:shelved] went on the shelves
+    rank = {b.id: k for k, b in enumerate(by_live)}
+    released: list[tuple[dt.datetime, int, Order]] = []  # cancelled sales, a heap by when
 
     def restock(moment: dt.datetime) -> None:
         nonlocal shelved
@@ -542,6 +559,13 @@ def trade(ctx) -> Trade:
             batch = by_live[shelved]
             shelves[batch.product.tier is not None].append(batch)
             shelved += 1
+        while released and released[0][0] <= moment:
+            for line in heapq.heappop(released)[2].lines:
+                batch, shelf = line.batch, shelves[line.batch.product.tier is not None]
+                if rank[batch.id] < shelved and batch not in shelf:  # dropped when it was empty
+                    shelf.append(batch)
+                    shelf.sort(key=lambda b: rank[b.id])
+                batch.remaining += line.qty
         for flower in (True, False):
             shelves[flower] = [b for b in shelves[flower] if b.remaining > 0]
 
@@ -554,13 +578,16 @@ def trade(ctx) -> Trade:
         return [b for b in shelf[:live] if b.id not in used] if used else shelf[:live]
 
     def order_size(slot: _Slot) -> Decimal:
-        """What an earning order should come to: the revenue its month still lacks over
-        the earning slots it has left (within bounds of the month's going size), spread
-        less as the month's last orders come, which nothing after them could make up for."""
+        """What an order should come to: a sale, the revenue its month still lacks over
+        the sales it has left (within bounds of the month's going size), spread less as
+        the month's last sales come, which nothing after them could make up for; a quote,
+        the going size (it earns in the month it converts, if it does)."""
         k = slot.month
-        if not slot.earns:
+        if not slot.priced:
             return ZERO
-        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k]) * SALE_YIELD))
+        if slot.quote:
+            return going[k] * Decimal(str(rng.lognormvariate(-ORDER_SPREAD ** 2 / 2, ORDER_SPREAD)))
+        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k]) * KEPT))
         spread = ORDER_SPREAD * min(1.0, left[k] / CLOSING_ORDERS) ** 0.5
         left[k] -= 1
         size = min(going[k] * Decimal("2.5"), max(going[k] * Decimal("0.15"), size))
@@ -598,19 +625,31 @@ def trade(ctx) -> Trade:
             if small:  # a pound or less, a few units: any batch will do, older stock first
                 batch = pool[min(len(pool) - 1, int(rng.random() ** 2 * len(pool)))]
                 want = anomalies.small_quantity(rng, batch.product.uom == "LB")
-            else:  # older stock first, among batches that can fill the line (of the other
-                # kind if none of this kind can: the rep offers what is in stock)
-                for shelf in (pool, available(moment, not flower, used)):
+            elif pool[0].remaining * pool[0].unit_cogs / Decimal(str(1 - margin)) < line_target * Decimal("0.8") \
+                    and rng.random() < CLEAR_OUT:
+                batch = pool[0]  # the oldest batch's last units go first, what is left of them
+            else:  # older stock first: about the FIFO_SPAN-th oldest of the batches that
+                # can fill the line (of the other kind if none of this kind can: the rep
+                # offers what is in stock)
+                nth, batch = int(rng.expovariate(1 / FIFO_SPAN)), None
+                for other in (False, True):
+                    shelf = available(moment, not flower, used) if other else pool
                     if not shelf:
                         continue
                     step = Decimal("0.25") if shelf[0].product.uom == "LB" else Decimal("1")
                     est_price = shelf[0].unit_cogs / Decimal(str(1 - margin))
                     want = max(step, (line_target / est_price / step).to_integral_value() * step)
-                    fits = [b for b in shelf if b.remaining >= want * Decimal("0.8")]
-                    if fits:
+                    enough = want * Decimal("0.8")
+                    for candidate in shelf:
+                        if candidate.remaining >= enough:
+                            batch = candidate
+                            if nth == 0:
+                                break
+                            nth -= 1
+                    if batch is not None:
                         break
-                batch = fits[min(len(fits) - 1, int(rng.random() ** 2 * len(fits)))] if fits else \
-                    max(pool, key=lambda b: b.remaining)
+                if batch is None:
+                    batch = max(pool, key=lambda b: b.remaining)
             used.add(batch.id)
             cogs = batch.unit_cogs
             original = cogs
@@ -625,6 +664,8 @@ def trade(ctx) -> Trade:
             qty = (qty / step).to_integral_value(rounding="ROUND_FLOOR") * step
             if qty <= 0:
                 continue
+            if not small and batch.remaining - qty <= qty * REMNANT:
+                qty = batch.remaining  # the rep clears the batch's last few units onto the line
             if kind == "comp" or forced is not None or outlier is not None:
                 source = "MANUAL"  # the rep set the price by hand
             else:
@@ -654,7 +695,7 @@ def trade(ctx) -> Trade:
         size = order_size(slot)
         client = choose_client(slot, size)
         target = size * Decimal(str(ORDER_SIZE[is_whale(client)] * size_norm))
-        is_quote = kind == "normal" and slot.first_of is None and rng.random() < QUOTE_SHARE
+        is_quote = slot.quote
         lines = make_lines(moment, client, not is_quote, target, kind)
         if not lines:
             continue
@@ -674,7 +715,9 @@ def trade(ctx) -> Trade:
             for line in lines:  # make_lines reserved the stock; record the movement
                 line.batch.movements.append((order.confirmed_at, "SALE", -line.qty, "ORDER", order.id,
                                              f"Sold on {order.number}", order.rep))
-            if not order.cancelled_at:
+            if order.cancelled_at:
+                heapq.heappush(released, (order.cancelled_at, order.id, order))
+            else:
                 earn(order)
         orders.append(order)
         if is_quote and rng.random() < QUOTE_CONVERSION:
@@ -693,6 +736,7 @@ def trade(ctx) -> Trade:
                 orders.append(sale)
                 earn(sale)
 
+    restock(end)  # the last cancellations' stock back on the shelf
     orders.sort(key=lambda o: (o.created, o.id))
     _finish_quotes(rng, orders, end)
     _fulfil(ctx, rng, orders, warehouse, end)
@@ -732,10 +776,9 @@ def _fulfil(ctx, rng, orders: list[Order], warehouse: list[dict], end: dt.dateti
     for order in orders:
         if order.kind != "SALE":
             continue
-        if order.cancelled_at:  # decided when it was placed (_cancelled)
+        if order.cancelled_at:  # decided when it was placed (_cancelled), its stock released then
             order.sale_status = "CANCELLED"
-            for line in order.lines:  # the stock goes back on the shelf
-                line.batch.remaining += line.qty
+            for line in order.lines:
                 line.batch.movements.append((order.cancelled_at, "RETURN", line.qty, "ORDER", order.id,
                                              f"Released: {order.number} cancelled", order.rep))
             continue
