@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generators.access import staff_with_job
-from generators.common import at, pick, weighted
+from generators.common import at, in_office_hours, next_weekday, pick, weighted, working_time
 from generators.parties import is_whale
 from generators.trade import TERM_DAYS, Order, q2, trade
 
@@ -295,13 +295,17 @@ def _credits(ctx, rng, td, invoices, end, next_id, clerk) -> list[Credit]:
         if inv is None:
             continue
         amount = q2(ret.qty * ret.line.unit_price)
+        issued = in_office_hours(rng, ret.processed_at + dt.timedelta(minutes=rng.randint(20, 180)))
+        if issued.date() > end:
+            issued = ret.processed_at + dt.timedelta(minutes=10)
         credits.append(Credit(0, "", inv.client, inv, amount, f"Return: {ret.reason.replace('_', ' ').lower()}",
-                              ret.processed_at + dt.timedelta(hours=3), clerk))
+                              issued, clerk))
     share = ctx.scenario.refund_rate
     candidates = [i for i in invoices if i.order and i.total > 0 and (end - i.date).days > 7]  # not comps
     for inv in rng.sample(candidates, min(len(candidates), round(len(candidates) * share))):
         amount = q2(inv.total * ALLOWANCE_SHARE * Decimal(str(rng.uniform(0.6, 1.4))))
-        issued = at(min(end, inv.date + dt.timedelta(days=rng.randint(3, 20))), rng.randint(9, 16))
+        day = min(end, inv.date + dt.timedelta(days=rng.randint(3, 20)))
+        issued = working_time(rng, next_weekday(day) if next_weekday(day) <= end else day)
         credits.append(Credit(0, "", inv.client, inv, amount,
                               weighted(rng, [("Quality allowance", 0.5), ("Pricing adjustment", 0.3),
                                              ("Short shipment", 0.2)]), issued, clerk))

@@ -229,7 +229,8 @@ def order_audit_log(ctx):
         overrides = [(line, kind) for line in order.lines
                      for kind, flag in (("COGS_OVERRIDE", line.cogs_overridden),
                                         ("MARGIN_OVERRIDE", line.margin_overridden)) if flag]
-        closes = order.confirmed_at or min(end, order.created + dt.timedelta(minutes=30))
+        # prices are set while the order is entered: within half an hour, before it is confirmed
+        closes = min(order.confirmed_at or end, order.created + dt.timedelta(minutes=30))
         moments = sorted(_between(rng, order.created + dt.timedelta(seconds=1),
                                   closes - dt.timedelta(seconds=1)) for _ in overrides)
         for (line, kind), when in zip(overrides, moments):
