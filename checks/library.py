@@ -7,7 +7,7 @@ offending rows (no rows: pass), after a header of ``-- key: value`` lines
 
 Generated checks come from one place each: every reference of
 terpseed/relations.py (declared foreign keys, undeclared references and
-polymorphic type/id pairs), every vocabulary and numeric-text column of
+polymorphic type/id pairs), every vocabulary, numeric-text and JSON column of
 terpseed/vocabulary.py, and the coverage of every table of the schema model.
 """
 
@@ -101,6 +101,14 @@ def vocabulary_checks() -> list[Check]:
         checks.append(Check(f"vocab__{table}__{column}", "warning", (table,), ("vocabulary",),
                             f"{key} holds a value outside {', '.join(values)}.", "_vocabulary.sql.j2",
                             {"table": table, "column": column, "values": values}, "vocabulary"))
+    for key, encoding in vocabulary.JSON_ENCODINGS.items():
+        table, column = key.split(".")
+        how = "a JSON string holding JSON (TERP's double encoding)" if encoding == "stringified" \
+            else f"a JSON {encoding}"
+        checks.append(Check(f"json__{table}__{column}", "warning", (table,), ("json", "vocabulary"),
+                            f"{key} is not {how}: the TERP code that reads it fails on the row.",
+                            "_json_encoding.sql.j2", {"table": table, "column": column, "encoding": encoding},
+                            "vocabulary"))
     for key in vocabulary.NUMERIC_TEXT:
         table, column = key.split(".")
         checks.append(Check(f"numeric__{table}__{column}", "error", (table,), ("money", "vocabulary"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,37 @@ def at(day: dt.date, hour: int = 9, minute: int = 0, second: int = 0) -> dt.date
 def setup_day(ctx) -> dt.date:
     """When the company configured TERP: a month before the scenario window."""
     return ctx.window_start - dt.timedelta(days=30)
+
+
+# When people at a distributor write into the ERP: the share of a weekday's entries
+# that fall in each hour (a morning peak, a lunch dip, an afternoon peak, a few early
+# and late ones), and on a Saturday, the few entries of a half day.
+WEEKDAY_HOURS = [(7, 2), (8, 6), (9, 11), (10, 13), (11, 12), (12, 7), (13, 9), (14, 12),
+                 (15, 12), (16, 9), (17, 5), (18, 2)]
+WEEKEND_HOURS = [(9, 3), (10, 4), (11, 4), (12, 3), (13, 2)]
+OFFICE_OPENS, OFFICE_CLOSES = 7, 19  # no one writes outside these hours on a weekday
+_HOURS_TOTAL = (sum(w for _h, w in WEEKDAY_HOURS), sum(w for _h, w in WEEKEND_HOURS))
+
+
+def working_time(rng: random.Random, day: dt.date) -> dt.datetime:
+    """A moment on ``day`` when someone at work would write a record: an hour by the
+    office's profile (WEEKDAY_HOURS, or WEEKEND_HOURS on a Saturday or Sunday), any
+    minute and second of it."""
+    hours = WEEKDAY_HOURS if day.weekday() < 5 else WEEKEND_HOURS
+    hour = weighted(rng, hours, _HOURS_TOTAL[hours is WEEKEND_HOURS])
+    second = rng.randrange(3600)
+    return at(day, hour, second // 60, second % 60)
+
+
+def in_office_hours(rng: random.Random, moment: dt.datetime) -> dt.datetime:
+    """``moment`` if it falls in a weekday's office hours; otherwise the next working
+    morning (07:00-10:00), when whatever was left over gets done."""
+    if moment.weekday() < 5 and OFFICE_OPENS <= moment.hour < OFFICE_CLOSES:
+        return moment
+    day = moment.date() + dt.timedelta(days=1) if moment.hour >= OFFICE_OPENS else moment.date()
+    day = next_weekday(day)
+    second = rng.randrange(3 * 3600)
+    return at(day, OFFICE_OPENS + second // 3600, second % 3600 // 60, second % 60)
 
 
 def business_moment(rng: random.Random, start: dt.date, end: dt.date) -> dt.datetime:
@@ -48,11 +80,11 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 
 def moment_on(rng: random.Random, day: dt.date, not_before: dt.datetime | None = None) -> dt.datetime:
-    """When someone at work writes something on ``day``: a moment between 08:00 and
-    18:00, or, when ``not_before`` (no later than the day's end) is later than that,
+    """When someone at work writes something on ``day``: a moment of its working hours
+    (``working_time``), or, when ``not_before`` (no later than the day's end) is later than that,
     one second to an hour after it, within the day: a payment recorded after the
     delivery it was collected at, a ledger entry after its document."""
-    moment = at(day, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
+    moment = working_time(rng, day)
     if not_before is not None and moment < not_before:
         moment = min(not_before + dt.timedelta(seconds=rng.randint(1, 3600)), end_of_day(day))
     return moment
@@ -76,6 +108,14 @@ def weekday_between(day: dt.date, first: dt.date, last: dt.date) -> dt.date:
         if first <= candidate <= last:
             return candidate
     return day
+
+
+def stringified_json(value) -> str:
+    """``value`` as TERP's code writes it with JSON.stringify: compact, keys in the
+    order given, text as it is.  Given to a JSON column, the column holds a JSON
+    string whose content is this JSON ("S", app-facts section 5), as TERP's own
+    double-encoding writes orders.items; given to a text column, plain JSON text."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def money(value: float | Decimal | int) -> Decimal:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generators.access import staff_with_job
-from generators.common import at, end_of_day, moment_on, next_weekday, weekday_between, weighted
+from generators.common import (at, end_of_day, in_office_hours, moment_on, next_weekday, weekday_between, weighted)
 from generators.trade import TERM_DAYS, Order, q2, trade
 
 ZERO = Decimal("0.00")
@@ -307,11 +307,14 @@ def _credits(ctx, rng, td, invoices, end, clerk) -> list[Credit]:
         if inv is None:
             continue
         amount = q2(ret.qty * ret.line.unit_price)
+        issued = in_office_hours(rng, ret.processed_at + dt.timedelta(minutes=rng.randint(20, 180)))
+        if issued.date() > end:
+            issued = ret.processed_at + dt.timedelta(minutes=10)
         credits.append(Credit(0, "", inv.client, inv, amount, f"Return: {ret.reason.replace('_', ' ').lower()}",
-                              ret.processed_at + dt.timedelta(hours=3), clerk))
+                              issued, clerk))
     # allowances: agreed while the client is still paying the invoice, when there is
     # such an invoice to give one on, and taken off what it pays
-    candidates = [i for i in invoices if (end - i.date).days > 7]
+    candidates = [i for i in invoices if i.order and i.total > 0 and (end - i.date).days > 7]  # not comps
     wanted = min(len(candidates), round(len(candidates) * ctx.scenario.refund_rate))
     paying = [i for i in candidates if _last_cash_day(i) is not None]
     picked = rng.sample(paying, min(wanted, len(paying)))
@@ -605,8 +608,9 @@ def _postings(ctx, rng, td, invoices, payments, credits, bills, expenses, bank, 
         legs = [("1100", inv.total, ZERO), ("4000", ZERO, inv.subtotal)]
         if inv.discount:
             legs.insert(1, ("4200", inv.discount, ZERO))
-        out.append(Posting(inv.number, inv.date, "INVOICE", inv.id, f"Sale {inv.order.number}", legs, clerk,
-                           inv.created))
+        if inv.subtotal:  # a comp's $0 invoice earns nothing: only its cost posts
+            out.append(Posting(inv.number, inv.date, "INVOICE", inv.id, f"Sale {inv.order.number}", legs,
+                               clerk, inv.created))
         owned = sum((l.line_cogs for l in inv.order.lines if l.batch.terms != "CONSIGNMENT"), ZERO)
         consigned = sum((l.line_cogs for l in inv.order.lines if l.batch.terms == "CONSIGNMENT"), ZERO)
         cogs = [("5000", owned + consigned, ZERO)]

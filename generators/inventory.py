@@ -4,11 +4,10 @@ movement of their stock, projected from the trading simulation (trade.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 from generators.access import staff_with_job
-from generators.common import pick
+from generators.common import pick, stringified_json
 from generators.trade import TERM_DAYS, q2, supply, trade
 
 
@@ -119,7 +118,7 @@ def batches(ctx):
             "unitCogsMin": f"{b.cogs_range[0]:.2f}" if b.cogs_range else None,
             "unitCogsMax": f"{b.cogs_range[1]:.2f}" if b.cogs_range else None,
             "paymentTerms": b.terms, "amountPaid": "0.00",  # the finance revision pays
-            "metadata": json.dumps(_metadata(ctx, b), sort_keys=True),
+            "metadata": None if b.incomplete else stringified_json(_metadata(ctx, b)),
             "photo_session_event_id": None,
             "onHandQty": qty_text(b.remaining), "sampleQty": qty_text(b.sample_qty),
             "reservedQty": qty_text(0), "quarantineQty": qty_text(b.quarantine_qty),

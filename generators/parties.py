@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from generators import anomalies
 from generators.common import at, pick, setup_day, slug
 from generators.pools import (BRAND_WORDS, CA_CITIES, CBD_DOMINANT, NAME_CORE, NAME_KIND, NAME_LEAD,
                               STRAINS, VENDOR_NAMES)
@@ -16,6 +17,8 @@ REGULAR_TAGS = ["retail", "cannabis"]
 SUPPLIER_TAGS = ["vendor", "supplier", "cultivator"]
 # teri_code prefixes: whales, regular buyers, supplier accounts.
 WHALE_PREFIX, REGULAR_PREFIX, SUPPLIER_PREFIX = "WHL", "REG", "VND"
+# what a client entered with a code and a name only leaves empty (TERP asks for no more)
+INCOMPLETE_CONTACT = ("email", "phone", "address")
 
 
 def is_whale(client: dict) -> bool:
@@ -90,6 +93,10 @@ def clients(ctx):
         rows.append(_client_row(ctx, n, code, name, address, area, created,
                                 buyer=True, seller=False,
                                 tags=list(WHALE_TAGS if whale else REGULAR_TAGS)))
+    # chaos: a few clients were entered with a code and a name only, contact details to follow
+    for k in sorted(anomalies.incomplete(rng, len(rows), ctx.scenario.anomaly_rate)):
+        missing = [c for c in INCOMPLETE_CONTACT if rng.random() < 0.6] or [pick(rng, INCOMPLETE_CONTACT)]
+        rows[k].update({column: None for column in missing})
     for k, vendor in enumerate(ctx.rows("vendors"), start=1):
         address, area = _address(ctx, rng)
         rows.append(_client_row(ctx, len(rows) + 1, f"{SUPPLIER_PREFIX}{k:04d}", vendor["name"],

@@ -1,11 +1,17 @@
 """Sales: orders and quotes, their lines, fulfilment history, sales and returns,
-projected from the trading simulation (trade.py)."""
+projected from the trading simulation (trade.py).
+
+orders.items and returns.items are written as TERP's own code writes them: a JSON
+string whose content is the JSON of the lines ("S", app-facts section 5), the
+encoding its quote conversion, draft confirmation, profitability and return
+history read (README, "JSON as TERP writes it")."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from generators.common import stringified_json
 from generators.inventory import qty_text
 from generators.trade import TERM_DAYS, q2, trade
 
@@ -16,18 +22,32 @@ def _orders(ctx):
     return sorted(ctx.dataset(trade).orders, key=lambda o: o.id)
 
 
+def _number(value: Decimal) -> int | float:
+    """A number as JavaScript writes it: 3, not 3.0."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _item(line) -> dict:
-    """One entry of orders.items: the same line as its order_line_items row."""
+    """One entry of orders.items: the same line as its order_line_items row, keys in the
+    order of TERP's createOrder."""
     return {
         "batchId": line.batch.id, "displayName": line.batch.product.name,
-        "originalName": line.batch.product.name, "quantity": float(line.qty),
-        "unitPrice": float(line.unit_price), "isSample": line.is_sample,
-        "unitCogs": float(line.unit_cogs), "cogsMode": line.batch.cogs_mode,
+        "originalName": line.batch.product.name, "quantity": _number(line.qty),
+        "unitPrice": _number(line.unit_price), "isSample": line.is_sample,
+        "unitCogs": _number(line.unit_cogs), "cogsMode": line.batch.cogs_mode,
         "cogsSource": "MANUAL" if line.cogs_overridden else line.batch.cogs_mode,
-        "unitMargin": float(line.unit_price - line.unit_cogs),
-        "marginPercent": float(line.margin_percent), "lineTotal": float(line.line_total),
-        "lineCogs": float(line.line_cogs), "lineMargin": float(line.margin_dollar),
+        "unitMargin": _number(line.unit_price - line.unit_cogs),
+        "marginPercent": _number(line.margin_percent), "lineTotal": _number(line.line_total),
+        "lineCogs": _number(line.line_cogs), "lineMargin": _number(line.margin_dollar),
     }
+
+
+def _notes(order) -> str | None:
+    if order.sale_status == "CANCELLED":
+        return "Cancelled by the client before packing"
+    if order.anomaly == "comp":
+        return "Complimentary: no charge"
+    return None
 
 
 def _last_event(order) -> dt.datetime:
@@ -46,19 +66,22 @@ def orders(ctx):
             "id": o.id, "order_number": o.number, "orderType": o.kind,
             "is_draft": o.quote_status == "DRAFT", "client_id": o.client["id"],
             "client_need_id": None, "intake_event_id": None,
-            "items": [_item(line) for line in o.lines],
+            "items": stringified_json([_item(line) for line in o.lines]),
             "subtotal": subtotal, "tax": ZERO, "discount": o.discount, "total": o.total,
-            "total_cogs": o.total_cogs, "total_margin": o.total_margin,
+            # an incomplete order came by TERP's enhanced path, which writes no totals of cost
+            "total_cogs": None if o.incomplete else o.total_cogs,
+            "total_margin": None if o.incomplete else o.total_margin,
             "avg_margin_percent": q2(o.total_margin * 100 / subtotal) if subtotal else ZERO,
             "valid_until": o.valid_until, "quoteStatus": o.quote_status, "paymentTerms": o.terms,
-            "cash_payment": o.cash_payment if sale else ZERO, "due_date": due,
+            "cash_payment": (o.cash_payment or None) if o.incomplete else o.cash_payment if sale else ZERO,
+            "due_date": due,
             "saleStatus": o.sale_status if sale else None, "invoice_id": None,
             "fulfillmentStatus": o.fulfillment, "packed_at": o.packed_at, "packed_by": o.packed_by,
             "shipped_at": o.shipped_at, "shipped_by": o.shipped_by,
             "converted_from_order_id": o.converted_from.id if o.converted_from else None,
             "converted_at": o.converted_at, "confirmed_at": o.confirmed_at,
             "related_sample_request_id": None,
-            "notes": "Cancelled by the client before packing" if o.sale_status == "CANCELLED" else None,
+            "notes": _notes(o),
             "created_by": o.rep, "created_at": o.created, "updated_at": _last_event(o),
         })
     return rows
@@ -70,7 +93,8 @@ def order_line_items(ctx):
         for line in o.lines:
             rows.append({
                 "id": line.id, "order_id": o.id, "batch_id": line.batch.id,
-                "product_display_name": line.batch.product.name, "quantity": line.qty,
+                "product_display_name": None if o.incomplete else line.batch.product.name,
+                "quantity": line.qty,
                 "cogs_per_unit": line.unit_cogs, "original_cogs_per_unit": line.original_cogs,
                 "is_cogs_overridden": line.cogs_overridden,
                 "cogs_override_reason": "Priced inside the batch's COGS range" if line.cogs_overridden else None,
@@ -117,8 +141,8 @@ def sales(ctx):
 def returns(ctx):
     return [
         {"id": r.id, "order_id": r.order.id,
-         "items": [{"orderLineItemId": r.line.id, "batchId": r.line.batch.id,
-                    "quantity": float(r.qty), "reason": r.reason}],
+         "items": stringified_json([{"orderLineItemId": r.line.id, "batchId": r.line.batch.id,
+                                     "quantity": _number(r.qty), "reason": r.reason}]),
          "returnReason": r.reason,
          "notes": f"{r.qty} {r.line.batch.product.uom.lower()} of {r.line.batch.product.name}",
          "processed_by": r.processed_by, "processed_at": r.processed_at}

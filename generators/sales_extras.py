@@ -20,7 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 from itertools import accumulate
 
 from generators.access import staff_with_job
-from generators.common import at, business_moment, pick, weighted
+from generators.common import at, business_moment, pick, stringified_json, weighted
 from generators.common import between as _between  # its old name, still imported from here
 from generators.parties import is_whale, strain_type as strain_kind
 from generators.trade import (GRADES, MARGIN_MEAN, Batch, Order, Product, _business_time, _end_of,
@@ -207,7 +207,8 @@ def order_audit_log(ctx):
 
     def add(order, action, when, changes, reason=None):
         rows.append({"id": ctx.id(len(rows) + 1), "order_id": order.id, "action": action,
-                     "changes": changes, "user_id": order.rep, "reason": reason, "timestamp": when})
+                     "changes": stringified_json(changes), "user_id": order.rep, "reason": reason,
+                     "timestamp": when})
 
     for order in ctx.dataset(trade).orders:
         draft = {"orderNumber": order.number, "orderType": order.kind, "clientId": order.client["id"],
@@ -218,12 +219,17 @@ def order_audit_log(ctx):
         overrides = [(line, kind) for line in order.lines
                      for kind, flag in (("COGS_OVERRIDE", line.cogs_overridden),
                                         ("MARGIN_OVERRIDE", line.margin_overridden)) if flag]
-        closes = order.confirmed_at or min(end, order.created + dt.timedelta(minutes=30))
+        # prices are set while the order is entered: within half an hour, before it is confirmed
+        closes = min(order.confirmed_at or end, order.created + dt.timedelta(minutes=30))
         moments = sorted(_between(rng, order.created + dt.timedelta(seconds=1),
                                   closes - dt.timedelta(seconds=1)) for _ in overrides)
         for (line, kind), when in zip(overrides, moments):
-            reason = ("COGS set within the vendor's consignment range" if kind == "COGS_OVERRIDE"
-                      else pick(rng, MARGIN_REASONS))
+            if kind == "COGS_OVERRIDE":
+                reason = "COGS set within the vendor's consignment range"
+            elif line.unit_price == 0:
+                reason = "Complimentary: no charge"
+            else:
+                reason = pick(rng, MARGIN_REASONS)
             add(order, kind, when, _override_changes(line, kind), reason)
         if order.kind == "SALE" and order.confirmed_at and order.confirmed_at <= end:
             add(order, "FINALIZE", order.confirmed_at,
@@ -451,8 +457,9 @@ def sampleRequests(ctx):
         rows.append({
             "id": req.id, "clientId": req.client["id"], "requestedBy": req.rep,
             "requestDate": req.requested,
-            "products": [{"productId": p.id, "productName": p.name, "quantity": _qty_text(g)}
-                         for p, g, _b in req.items],
+            # S, as the fulfilment and sample analytics read it (README, "JSON as TERP writes it")
+            "products": stringified_json([{"productId": p.id, "productName": p.name, "quantity": _qty_text(g)}
+                                          for p, g, _b in req.items]),
             "sampleRequestStatus": req.status,
             "fulfilledDate": req.done if fulfilled else None, "fulfilledBy": req.by if fulfilled else None,
             "cancelledDate": req.done if cancelled else None, "cancelledBy": req.by if cancelled else None,

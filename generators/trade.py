@@ -23,11 +23,14 @@ columns' two decimals where they are stored.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from generators.access import staff_with_job
-from generators.common import at, pick, setup_day, weekday_between, weight_total, weighted
+from generators import anomalies, rhythm
+from generators.common import (at, in_office_hours, next_weekday, pick, setup_day, weekday_between,
+                               weight_total, weighted, working_time)
 from generators.parties import SUPPLIER_PREFIX, is_whale, traded_strains
 
 Q2 = Decimal("0.01")
@@ -47,6 +50,8 @@ OTHER_LINES = [
 ]
 FLOWER_SHARE = 0.90
 LOTS_PER_MONTH = 8
+INTAKE_COVER = 1.0      # a month takes in what it sells (OPENING_MONTHS is the buffer)
+OPENING_MONTHS = 1.5    # the stock on hand when the window opens, in months of sales
 INTAKE_CONSIGNMENT = 0.90
 GRADES = [("A", 0.20), ("B", 0.35), ("C", 0.30), ("D", 0.15)]  # TERP's default grades
 MARGIN_MEAN, MARGIN_SPREAD = 0.25, 0.10
@@ -77,10 +82,9 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return out
 
 
-def _business_time(rng, day: dt.date, start_hour: int = 8, end_hour: int = 17) -> dt.datetime:
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return at(day, rng.randint(start_hour, end_hour), rng.randint(0, 59), rng.randint(0, 59))
+def _business_time(rng, day: dt.date) -> dt.datetime:
+    """A moment of the working day on ``day`` (the Monday after it, on a weekend)."""
+    return working_time(rng, next_weekday(day))
 
 
 def _add_business_days(moment: dt.datetime, days: int, rng) -> dt.datetime:
@@ -180,6 +184,7 @@ class Batch:
     defective_qty: Decimal = ZERO
     sample_qty: Decimal = ZERO
     last_moved: dt.datetime | None = None
+    incomplete: bool = False  # optional intake data left empty (anomalies.py)
 
 
 @dataclass
@@ -205,12 +210,10 @@ class Supply:
     purchase_orders: list[PurchaseOrder]
 
 
-def _monthly_demand(ctx) -> Decimal:
-    """Pounds of flower the scenario sells in a month, at an average price."""
+def _monthly_cogs(ctx) -> Decimal:
+    """What the goods a whole month's sales take cost, at the average margin."""
     revenue_month = ctx.scenario.revenue / ctx.scenario.months * Decimal(str(ctx.params.scale))
-    avg_cogs = sum(c * Decimal(str(w)) for _t, c, w in GROW_TIERS)
-    avg_price = avg_cogs / Decimal(str(1 - MARGIN_MEAN))
-    return revenue_month * Decimal(str(FLOWER_SHARE)) / avg_price
+    return revenue_month * Decimal(str(1 - MARGIN_MEAN))
 
 
 def supply(ctx) -> Supply:
@@ -223,24 +226,28 @@ def supply(ctx) -> Supply:
     receivers = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Inventory Manager")
     buyer = staff_with_job(ctx, "Buyer")[0]["id"]
     per_month = ctx.scaled(LOTS_PER_MONTH)
-    lbs_per_lot = _monthly_demand(ctx) * Decimal("1.25") / Decimal(per_month)
+    # a flower lot is worth its share of a month's cost of sales (the other lines are
+    # worth little), so every month takes in what it sells, whatever the tiers
+    lot_cogs = _monthly_cogs(ctx) * Decimal(str(INTAKE_COVER)) / Decimal(str(per_month * FLOWER_SHARE))
+    rate = ctx.scenario.anomaly_rate
 
-    opening = (ctx.window_start - dt.timedelta(days=28), ctx.window_start - dt.timedelta(days=1))
-    periods = [opening] + _months(ctx.window_start, ctx.window_end)
+    opening = rhythm.Month(ctx.window_start - dt.timedelta(days=28), ctx.window_start - dt.timedelta(days=1),
+                           OPENING_MONTHS)
+    periods = [opening] + rhythm.months(ctx.window_start, ctx.window_end)
     batches: list[Batch] = []
     pos: list[PurchaseOrder] = []
-    for p_index, (first, last) in enumerate(periods):
-        count = per_month + (per_month // 2 if p_index == 0 else 0)  # opening stock is deeper
-        for _ in range(count):
+    for count, period in zip(rhythm.counts(periods, per_month), periods):
+        last = period.last
+        for day in rhythm.spread_days(rng, period, count):
             n = len(batches) + 1
-            received = _business_time(rng, first + dt.timedelta(days=rng.randint(0, (last - first).days)))
+            received = _business_time(rng, day)
             if received.date() > ctx.window_end:
                 received = _business_time(rng, ctx.window_end - dt.timedelta(days=3))
             is_flower = rng.random() < FLOWER_SHARE
             if is_flower:
                 tier = weighted(rng, [(t, w) for t, _c, w in GROW_TIERS])
                 product = pick(rng, flower[tier] or [p for ps in flower.values() for p in ps])
-                qty = q2(lbs_per_lot * Decimal(str(rng.uniform(0.6, 1.4))))
+                qty = lot_cogs / product.unit_cogs * Decimal(str(rng.uniform(0.8, 1.2)))
                 qty = max(Decimal("25"), (qty / 5).quantize(Decimal(1)) * 5)
                 grade = weighted(rng, GRADES)
             else:
@@ -249,7 +256,7 @@ def supply(ctx) -> Supply:
                 grade = None
             unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
             terms = "CONSIGNMENT" if rng.random() < INTAKE_CONSIGNMENT else pick(rng, ["COD", "NET_30", "NET_15"])
-            if p_index == 0:
+            if period is opening:
                 terms = "CONSIGNMENT"  # the opening stock is consigned: nothing owed before the books begin
             mode = "RANGE" if terms == "CONSIGNMENT" and rng.random() < 0.15 else "FIXED"
             # intake -> quality check -> lab testing -> packaging -> ready for sale
@@ -283,7 +290,7 @@ def supply(ctx) -> Supply:
                 (["SENT", "CONFIRMED", "DRAFT"] if last == ctx.window_end else []):
             product = pick(rng, [p for ps in flower.values() for p in ps])
             ordered = _business_time(rng, last - dt.timedelta(days=rng.randint(4, 12)))
-            qty = max(Decimal("25"), (q2(lbs_per_lot) / 5).quantize(Decimal(1)) * 5)
+            qty = max(Decimal("25"), (lot_cogs / product.unit_cogs / 5).quantize(Decimal(1)) * 5)
             pos.append(PurchaseOrder(
                 id=ctx.id(len(pos) + 1), number=f"PO-{ordered:%Y}-{len(pos) + 1:04d}",
                 vendor_id=product.vendor_id, status=status, ordered=ordered,
@@ -291,6 +298,8 @@ def supply(ctx) -> Supply:
                 items=[(product, qty, ZERO, q2(product.unit_cogs))], terms="CONSIGNMENT",
                 created_by=buyer, sent_at=None if status == "DRAFT" else ordered + dt.timedelta(hours=2),
                 confirmed_at=ordered + dt.timedelta(days=1) if status == "CONFIRMED" else None))
+    for k in sorted(anomalies.incomplete(rng, len(batches), rate)):
+        batches[k].incomplete, batches[k].grade = True, None  # intake recorded no grade, no lab results
     for batch in batches:
         batch.movements.append((batch.received, "INTAKE", batch.qty_in, "INTAKE", None,
                                 "Received into inventory", batch.received_by))
@@ -356,6 +365,8 @@ class Order:
     due_date: dt.date | None = None
     payments: list = field(default_factory=list)  # (date, amount, method)
     returns: list = field(default_factory=list)   # Return
+    anomaly: str = "normal"    # or an order kind of anomalies.py: small, low_margin, high_margin, comp
+    incomplete: bool = False   # optional columns left empty (anomalies.py)
     # worked out once when built (an order's lines never change after), as Line's totals
     subtotal: Decimal = field(init=False, repr=False, compare=False)
     total_cogs: Decimal = field(init=False, repr=False, compare=False)
@@ -414,14 +425,81 @@ def _client_weights(clients: list[dict]) -> list[tuple[dict, float]]:
             [(c, (1 - WHALE_REVENUE_SHARE) * w / total) for c, w in zip(regulars, pareto)])
 
 
-def _order_days(ctx, count: int) -> list[dt.date]:
-    days = []
-    day = ctx.window_start
-    while day <= ctx.window_end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return [days[min(len(days) - 1, int(i * len(days) / count))] for i in range(count)]
+# How an order's size spreads around the month's going size (lognormal sigma), its
+# lines, and how much bigger a whale's orders run than a regular's.
+ORDER_SPREAD = 0.45
+CLOSING_ORDERS = 8  # a month's last orders, sized closer to what it still lacks
+LINES_MEAN, LINES_SD, LINES_MAX = 3.0, 1.1, 6
+ORDER_SIZE = {True: 1.25, False: 0.85}  # is_whale -> relative order size
+FLOOR = 0.3  # of a group's fair share of the next order: a group ahead can still be drawn
+FLOWER_LINES = 0.92
+REMNANT = Decimal("0.25")  # what a line leaves of a batch, at most, before it takes it all
+CLEAR_OUT = 0.5  # how often a line takes the oldest batch's last units though they fall short
+FIFO_SPAN = 3    # a line draws on about the third-oldest batch that can fill it
+# sales (not cancelled) an order slot makes: a quote only when it converts
+SALE_YIELD = (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) * (1 - CANCEL_RATE)
+KEPT = 1 - CANCEL_RATE  # of a month's sales, those not called off
+
+
+@dataclass
+class _Slot:
+    """A moment an order is placed, planned before the trading day runs."""
+    month: int
+    moment: dt.datetime
+    kind: str                   # normal, or an anomalies.ORDER_KINDS kind
+    incomplete: bool
+    first_of: dict | None = None  # the client whose first order this is
+    quote: bool = False           # a quote, which earns only if it converts, days later
+
+    @property
+    def priced(self) -> bool:
+        """Sized on the month's going order (small orders and comps are not)."""
+        return self.kind in ("normal", "low_margin", "high_margin")
+
+    @property
+    def earns(self) -> bool:
+        """A sale that makes the month's revenue."""
+        return self.priced and not self.quote
+
+
+def _slots(ctx, rng, months: list[rhythm.Month], buyers: list[dict]) -> list[_Slot]:
+    """The month's order slots, whole months the scenario's orders a month (pro rata at
+    the window's edges), on working days and hours; each one's kind (anomalies at the
+    scenario's rate); and a first order for every buyer, in the first two thirds of the
+    window, so every client trades."""
+    per_month = ctx.scenario.orders / ctx.scenario.months * ctx.params.scale / SALE_YIELD
+    slots = []
+    for m, (count, month) in enumerate(zip(rhythm.counts(months, per_month), months)):
+        slots += [(m, working_time(rng, day)) for day in rhythm.spread_days(rng, month, count)]
+    slots.sort(key=lambda s: s[1])
+    rate = ctx.scenario.anomaly_rate
+    kinds = anomalies.order_kinds(rng, len(slots), rate)
+    sparse = anomalies.incomplete(rng, len(slots), rate)
+    out = [_Slot(m, moment, kind, k in sparse) for k, ((m, moment), kind) in enumerate(zip(slots, kinds))]
+    early = [s for s in out[:max(1, len(out) * 2 // 3)] if s.kind == "normal"]
+    for slot, client in zip(sorted(rng.sample(early, min(len(early), len(buyers))), key=lambda s: s.moment),
+                            rng.sample(buyers, len(buyers))):
+        slot.first_of = client
+    for slot in out:
+        slot.quote = slot.kind == "normal" and slot.first_of is None and rng.random() < QUOTE_SHARE
+    return out
+
+
+def _confirmed(rng, created: dt.datetime, end: dt.datetime) -> dt.datetime:
+    """When the system confirms an order a rep entered: minutes later (hours, now and
+    then), in office hours."""
+    delay = min(480.0, max(2.0, rng.lognormvariate(3.0, 1.0)))  # median 20 minutes
+    moment = in_office_hours(rng, created + dt.timedelta(minutes=delay))
+    return moment if moment <= end else created + dt.timedelta(minutes=rng.randint(2, 20))
+
+
+def _cancelled(rng, confirmed: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+    """When the client calls off a sale (CANCEL_RATE of them), hours after it was
+    confirmed; None: it goes ahead (or is called off only after the window)."""
+    if rng.random() >= CANCEL_RATE:
+        return None
+    when = in_office_hours(rng, confirmed + dt.timedelta(hours=rng.randint(1, 20)))
+    return when if when < end else None
 
 
 def trade(ctx) -> Trade:
@@ -429,20 +507,36 @@ def trade(ctx) -> Trade:
     sup = ctx.dataset(supply)
     batches = sup.batches
     buyers = [c for c in ctx.rows("clients") if c["is_buyer"]]
-    weights = _client_weights(buyers)
-    weights_total = weight_total(weights)
     reps = staff_with_job(ctx, "Sales Rep") + staff_with_job(ctx, "Sales Manager")
     rep_of = {c["id"]: reps[k % len(reps)]["id"] for k, c in enumerate(buyers)}
     warehouse = staff_with_job(ctx, "Warehouse Lead") + staff_with_job(ctx, "Warehouse Associate")
     end = _end_of(ctx.window_end)
+    rate = ctx.scenario.anomaly_rate
+    margin_mean = anomalies.ordinary_margin(MARGIN_MEAN, rate)
 
-    # enough order slots that, after quotes that never convert and cancellations,
-    # the scenario's order count ends up as invoiced sales
-    count = round(ctx.scaled(ctx.scenario.orders)
-                  / (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) / (1 - CANCEL_RATE))
-    revenue = ctx.scenario.revenue * Decimal(str(ctx.params.scale))
-    sales_share = (1 - QUOTE_SHARE) + QUOTE_SHARE * QUOTE_CONVERSION
-    avg_order = revenue / Decimal(str(count * sales_share * (1 - CANCEL_RATE)))
+    # clients in two groups, whales and regulars, each with its share of revenue and,
+    # within it, each client's weight (_client_weights)
+    groups: dict[bool, list[tuple[dict, float]]] = {True: [], False: []}
+    for client, weight in _client_weights(buyers):
+        groups[is_whale(client)].append((client, weight))
+    group_share = {g: sum(w for _c, w in members) for g, members in groups.items() if members}
+    everyone = weight_total(_client_weights(buyers))
+    group_share = {g: share / everyone for g, share in group_share.items()}
+    group_total = {g: weight_total(groups[g]) for g in group_share}
+    size_norm = sum(share / ORDER_SIZE[g] for g, share in group_share.items())
+    earned = {g: ZERO for g in group_share}  # sales revenue so far, by group
+
+    months = rhythm.months(ctx.window_start, ctx.window_end)
+    month_of = {(m.first.year, m.first.month): k for k, m in enumerate(months)}
+    revenue_month = ctx.scenario.revenue / ctx.scenario.months * Decimal(str(ctx.params.scale))
+    slots = _slots(ctx, rng, months, buyers)
+    # each month's revenue, what its sales (not cancelled) have made so far, its earning slots left
+    goal = [revenue_month * Decimal(str(m.share)) for m in months]
+    made = [ZERO for _m in months]
+    left = [0 for _m in months]
+    for slot in slots:
+        left[slot.month] += slot.earns
+    going = [goal[k] / Decimal(str(max(1, left[k]) * KEPT)) for k in range(len(months))]
     by_live = sorted(batches, key=lambda b: b.live_at)
 
     orders: list[Order] = []
@@ -450,12 +544,16 @@ def trade(ctx) -> Trade:
     quote_no = sale_no = 0
 
     # The shelves, flower and not: the batches live by the latest moment asked about, in
-    # by_live order, less those found empty when an order began.  In this loop stock only
-    # goes down (cancellations and returns put it back later, in _fulfil and _returns), so
-    # a batch once empty is dropped for good; one that an order's own lines empty is in
-    # that order's ``used``, which ``available`` leaves out anyway.
+    # by_live order, less those found empty when an order began.  In this loop stock
+    # goes down but for cancelled sales, whose stock goes back on the shelf when they are
+    # called off (``released``, by then; returns put stock back after the loop, in
+    # _returns); a batch found empty is dropped, and shelved again if a cancellation
+    # refills it; one that an order's own lines empty is in that order's ``used``, which
+    # ``available`` leaves out anyway.
     shelves: dict[bool, list[Batch]] = {True: [], False: []}
     shelved = 0  # by_live[:shelved] went on the shelves
+    rank = {b.id: k for k, b in enumerate(by_live)}
+    released: list[tuple[dt.datetime, int, Order]] = []  # cancelled sales, a heap by when
 
     def restock(moment: dt.datetime) -> None:
         nonlocal shelved
@@ -463,6 +561,13 @@ def trade(ctx) -> Trade:
             batch = by_live[shelved]
             shelves[batch.product.tier is not None].append(batch)
             shelved += 1
+        while released and released[0][0] <= moment:
+            for line in heapq.heappop(released)[2].lines:
+                batch, shelf = line.batch, shelves[line.batch.product.tier is not None]
+                if rank[batch.id] < shelved and batch not in shelf:  # dropped when it was empty
+                    shelf.append(batch)
+                    shelf.sort(key=lambda b: rank[b.id])
+                batch.remaining += line.qty
         for flower in (True, False):
             shelves[flower] = [b for b in shelves[flower] if b.remaining > 0]
 
@@ -474,43 +579,100 @@ def trade(ctx) -> Trade:
             live -= 1
         return [b for b in shelf[:live] if b.id not in used] if used else shelf[:live]
 
-    def make_lines(moment: dt.datetime, client: dict, reserve: bool) -> list[Line]:
+    def order_size(slot: _Slot) -> Decimal:
+        """What an order should come to: a sale, the revenue its month still lacks over
+        the sales it has left (within bounds of the month's going size), spread less as
+        the month's last sales come, which nothing after them could make up for; a quote,
+        the going size (it earns in the month it converts, if it does)."""
+        k = slot.month
+        if not slot.priced:
+            return ZERO
+        if slot.quote:
+            return going[k] * Decimal(str(rng.lognormvariate(-ORDER_SPREAD ** 2 / 2, ORDER_SPREAD)))
+        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k]) * KEPT))
+        spread = ORDER_SPREAD * min(1.0, left[k] / CLOSING_ORDERS) ** 0.5
+        left[k] -= 1
+        size = min(going[k] * Decimal("2.5"), max(going[k] * Decimal("0.15"), size))
+        return size * Decimal(str(rng.lognormvariate(-spread ** 2 / 2, spread)))
+
+    def choose_client(slot: _Slot, size: Decimal) -> dict:
+        """The slot's client: whales or regulars, whichever group is further behind its
+        share of revenue (every group can be drawn), then a client of the group by weight."""
+        if slot.first_of is not None:
+            return slot.first_of
+        total = float(sum(earned.values(), ZERO) + size)
+        lag = [(g, max(0.0, total * share - float(earned[g])) + float(size) * FLOOR * share)
+               for g, share in sorted(group_share.items(), reverse=True)]
+        group = weighted(rng, lag)
+        return weighted(rng, groups[group], group_total[group])
+
+    def make_lines(moment: dt.datetime, client: dict, reserve: bool, target: Decimal, kind: str) -> list[Line]:
         nonlocal line_no
-        target = avg_order * Decimal(str(rng.lognormvariate(0, 0.45)))
-        if is_whale(client):
-            target *= Decimal("1.1")
-        n_lines = max(1, min(6, round(rng.gauss(3, 1.1))))
+        small = kind in ("small", "comp")
+        n_lines = rng.choice((1, 2)) if small else \
+            max(1, min(LINES_MAX, round(rng.gauss(LINES_MEAN, LINES_SD))))
+        parts = [rng.uniform(0.5, 1.5) for _ in range(n_lines)]
+        forced = anomalies.forced_margin(rng, kind)
         lines, used = [], set()
         restock(moment)
-        for _ in range(n_lines):
-            flower = rng.random() < 0.92
+        for part in parts:
+            flower = rng.random() < FLOWER_LINES
             pool = available(moment, flower, used) or available(moment, not flower, used)
             if not pool:
                 break
-            margin = min(0.40, max(0.12, rng.gauss(MARGIN_MEAN, MARGIN_SPREAD / 2)))
-            # older stock first, among batches that can fill the line
-            sample_batch = pool[0]
-            step = Decimal("0.25") if sample_batch.product.uom == "LB" else Decimal("1")
-            est_price = sample_batch.unit_cogs / Decimal(str(1 - margin))
-            want = max(step, (target / n_lines / est_price / step).to_integral_value() * step)
-            enough = want * Decimal("0.8")
-            fits = [b for b in pool if b.remaining >= enough]
-            batch = fits[min(len(fits) - 1, int(rng.random() ** 2 * len(fits)))] if fits else \
-                max(pool, key=lambda b: b.remaining)
+            outlier = anomalies.outlier_margin(rng, rate) if forced is None and kind != "comp" else None
+            margin = forced if forced is not None else outlier if outlier is not None else \
+                min(0.40, max(0.12, rng.gauss(margin_mean, MARGIN_SPREAD / 2)))
+            line_target = target * Decimal(str(part / sum(parts)))
+            if small:  # a pound or less, a few units: any batch will do, older stock first
+                batch = pool[min(len(pool) - 1, int(rng.random() ** 2 * len(pool)))]
+                want = anomalies.small_quantity(rng, batch.product.uom == "LB")
+            elif pool[0].remaining * pool[0].unit_cogs / Decimal(str(1 - margin)) < line_target * Decimal("0.8") \
+                    and rng.random() < CLEAR_OUT:
+                batch = pool[0]  # the oldest batch's last units go first, what is left of them
+            else:  # older stock first: about the FIFO_SPAN-th oldest of the batches that
+                # can fill the line (of the other kind if none of this kind can: the rep
+                # offers what is in stock)
+                nth, batch = int(rng.expovariate(1 / FIFO_SPAN)), None
+                for other in (False, True):
+                    shelf = available(moment, not flower, used) if other else pool
+                    if not shelf:
+                        continue
+                    step = Decimal("0.25") if shelf[0].product.uom == "LB" else Decimal("1")
+                    est_price = shelf[0].unit_cogs / Decimal(str(1 - margin))
+                    want = max(step, (line_target / est_price / step).to_integral_value() * step)
+                    enough = want * Decimal("0.8")
+                    for candidate in shelf:
+                        if candidate.remaining >= enough:
+                            batch = candidate
+                            if nth == 0:
+                                break
+                            nth -= 1
+                    if batch is not None:
+                        break
+                if batch is None:
+                    batch = max(pool, key=lambda b: b.remaining)
             used.add(batch.id)
             cogs = batch.unit_cogs
             original = cogs
             cogs_overridden = batch.cogs_mode == "RANGE" and rng.random() < 0.3
             if cogs_overridden:
                 cogs = q2(pick(rng, batch.cogs_range))
-            price = q2(cogs / Decimal(str(1 - margin)))
+            price = ZERO if kind == "comp" else q2(cogs / Decimal(str(1 - margin)))
             step = Decimal("0.25") if batch.product.uom == "LB" else Decimal("1")
-            want = (target / n_lines / price / step).to_integral_value() * step
+            if not small:
+                want = (line_target / price / step).to_integral_value() * step
             qty = min(max(step, want), batch.remaining)
             qty = (qty / step).to_integral_value(rounding="ROUND_FLOOR") * step
             if qty <= 0:
                 continue
-            source = "CUSTOMER_PROFILE" if is_whale(client) else weighted(rng, [("DEFAULT", 0.7), ("MANUAL", 0.3)])
+            if not small and batch.remaining - qty <= qty * REMNANT:
+                qty = batch.remaining  # the rep clears the batch's last few units onto the line
+            if kind == "comp" or forced is not None or outlier is not None:
+                source = "MANUAL"  # the rep set the price by hand
+            else:
+                source = "CUSTOMER_PROFILE" if is_whale(client) else \
+                    weighted(rng, [("DEFAULT", 0.7), ("MANUAL", 0.3)])
             line_no += 1
             lines.append(Line(id=ctx.id(line_no), batch=batch, qty=qty, unit_cogs=cogs,
                               original_cogs=original, unit_price=price, margin_source=source,
@@ -526,11 +688,17 @@ def trade(ctx) -> Trade:
             line.batch.movements.append((moment, "SALE", -line.qty, "ORDER", order.id,
                                          f"Sold on {order.number}", order.rep))
 
-    for day in _order_days(ctx, count):
-        client = weighted(rng, weights, weights_total)
-        moment = _business_time(rng, day)
-        is_quote = rng.random() < QUOTE_SHARE
-        lines = make_lines(moment, client, reserve=not is_quote)
+    def earn(order: Order) -> None:
+        made[month_of[(order.created.year, order.created.month)]] += order.subtotal
+        earned[is_whale(order.client)] += order.subtotal
+
+    for slot in slots:
+        moment, kind = slot.moment, slot.kind
+        size = order_size(slot)
+        client = choose_client(slot, size)
+        target = size * Decimal(str(ORDER_SIZE[is_whale(client)] * size_norm))
+        is_quote = slot.quote
+        lines = make_lines(moment, client, not is_quote, target, kind)
         if not lines:
             continue
         terms = weighted(rng, SALE_TERMS)
@@ -538,18 +706,24 @@ def trade(ctx) -> Trade:
             quote_no += 1
             order = Order(ctx.id(len(orders) + 1), f"QT-{quote_no:06d}", "QUOTE", client,
                           rep_of[client["id"]], moment, lines, terms,
-                          valid_until=(moment + dt.timedelta(days=14)).date())
+                          valid_until=(moment + dt.timedelta(days=14)).date(),
+                          anomaly=kind, incomplete=slot.incomplete)
         else:
             sale_no += 1
             order = Order(ctx.id(len(orders) + 1), f"ORD-{sale_no:06d}", "SALE", client,
                           rep_of[client["id"]], moment, lines, terms,
-                          confirmed_at=moment + dt.timedelta(minutes=rng.randint(5, 240)))
+                          confirmed_at=_confirmed(rng, moment, end), anomaly=kind, incomplete=slot.incomplete)
+            order.cancelled_at = None if slot.first_of else _cancelled(rng, order.confirmed_at, end)
             for line in lines:  # make_lines reserved the stock; record the movement
                 line.batch.movements.append((order.confirmed_at, "SALE", -line.qty, "ORDER", order.id,
                                              f"Sold on {order.number}", order.rep))
+            if order.cancelled_at:
+                heapq.heappush(released, (order.cancelled_at, order.id, order))
+            else:
+                earn(order)
         orders.append(order)
         if is_quote and rng.random() < QUOTE_CONVERSION:
-            when = moment + dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 6))
+            when = _business_time(rng, moment.date() + dt.timedelta(days=rng.randint(1, 10)))
             if when < end and all(l.batch.remaining >= l.qty for l in lines):
                 sale_no += 1
                 copy = [Line(ctx.id(line_no + k + 1), l.batch, l.qty, l.unit_cogs, l.original_cogs,
@@ -558,19 +732,35 @@ def trade(ctx) -> Trade:
                 line_no += len(copy)
                 sale = Order(ctx.id(len(orders) + 1), f"ORD-{sale_no:06d}", "SALE", client, order.rep,
                              when, copy, terms, converted_from=order, converted_at=when,
-                             confirmed_at=when + dt.timedelta(minutes=30))
+                             confirmed_at=_confirmed(rng, when, end), anomaly=kind, incomplete=order.incomplete)
                 take_stock(sale, sale.confirmed_at)
                 order.quote_status = "CONVERTED"
                 orders.append(sale)
+                earn(sale)
 
+    restock(end)  # the last cancellations' stock back on the shelf
     orders.sort(key=lambda o: (o.created, o.id))
     _finish_quotes(rng, orders, end)
     _fulfil(ctx, rng, orders, warehouse, end)
     _discounts(rng, orders)
-    _receivables(ctx, rng, orders, end)
+    _receivables(ctx, rng, [o for o in orders if o.anomaly != "comp"], end)
+    _settle_comps(orders)
     returns = _returns(ctx, rng, orders, warehouse, end)
     _settle_batches(ctx, rng, batches, end)
     return Trade(orders, returns, batches, line_no)
+
+
+def _settle_comps(orders: list[Order]) -> None:
+    """Comps owe nothing: a shipped one is invoiced at $0 and paid as it is invoiced."""
+    for order in orders:
+        if order.anomaly != "comp" or order.kind != "SALE" or order.sale_status == "CANCELLED":
+            continue
+        if order.shipped_at:
+            order.invoice_date = order.shipped_at.date()
+            order.due_date = order.invoice_date
+            order.sale_status = "PAID"
+        else:
+            order.sale_status = "PENDING"
 
 
 def _finish_quotes(rng, orders: list[Order], end: dt.datetime) -> None:
@@ -588,19 +778,15 @@ def _fulfil(ctx, rng, orders: list[Order], warehouse: list[dict], end: dt.dateti
     for order in orders:
         if order.kind != "SALE":
             continue
-        if rng.random() < CANCEL_RATE and order.converted_from is None:
-            order.cancelled_at = order.confirmed_at + dt.timedelta(hours=rng.randint(1, 20))
-            if order.cancelled_at < end:
-                order.sale_status = "CANCELLED"
-                for line in order.lines:  # the stock goes back on the shelf
-                    line.batch.remaining += line.qty
-                    line.batch.movements.append((order.cancelled_at, "RETURN", line.qty, "ORDER", order.id,
-                                                 f"Released: {order.number} cancelled", order.rep))
-                continue
-            order.cancelled_at = None
+        if order.cancelled_at:  # decided when it was placed (_cancelled), its stock released then
+            order.sale_status = "CANCELLED"
+            for line in order.lines:
+                line.batch.movements.append((order.cancelled_at, "RETURN", line.qty, "ORDER", order.id,
+                                             f"Released: {order.number} cancelled", order.rep))
+            continue
         packed = _add_business_days(order.confirmed_at, 1, rng)
         shipped = max(_add_business_days(packed, rng.randint(0, 2), rng),
-                      packed + dt.timedelta(hours=rng.randint(1, 4)))
+                      in_office_hours(rng, packed + dt.timedelta(minutes=rng.randint(40, 240))))
         if packed <= end:
             order.fulfillment, order.packed_at, order.packed_by = "PACKED", packed, pick(rng, warehouse)["id"]
         if order.packed_at and shipped <= end:
@@ -719,14 +905,19 @@ RETURN_DAYS = 18  # a return comes 2 to 12 business days after shipping: at most
 
 
 def _returns(ctx, rng, orders: list[Order], warehouse, end: dt.datetime) -> list[Return]:
+    # shipped in time to come back before the window ends (a comp cost the client
+    # nothing: nothing to send back for credit)
     room = end - dt.timedelta(days=RETURN_DAYS)
-    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED" and o.shipped_at <= room]
+    shipped = [o for o in orders if o.shipped_at and o.sale_status != "CANCELLED" and o.anomaly != "comp"
+               and o.shipped_at <= room]
     wanted = max(1, round(len([o for o in orders if o.kind == "SALE"]) * ctx.scenario.return_rate))
     picked = rng.sample(shipped, min(wanted, len(shipped)))
     returns = []
     for order in sorted(picked, key=lambda o: o.id):
         line = pick(rng, order.lines)
         when = _add_business_days(order.shipped_at, rng.randint(2, 12), rng)
+        if when > end:
+            when = _add_business_days(order.shipped_at, 2, rng)
         if when > end:
             continue
         step = Decimal("0.25") if line.batch.product.uom == "LB" else Decimal("1")

@@ -47,3 +47,20 @@ NUMERIC_TEXT: tuple[str, ...] = (
     "inventoryMovements.quantityAfter", "sampleAllocations.allocatedQuantity",
     "sampleAllocations.usedQuantity", "sampleAllocations.remainingQuantity",
 )
+
+# JSON columns and how TERP's readers need them stored (../shared/terp/app-facts.md,
+# section 5; README, "JSON as TERP writes it"): "stringified" where TERP's own code
+# double-encodes the value and its readers JSON.parse what they get (a JSON string
+# whose content is the JSON), "array" or "object" where its readers map or index the
+# value itself.
+JSON_ENCODINGS: dict[str, str] = {
+    "orders.items": "stringified",
+    "returns.items": "stringified",
+    "order_audit_log.changes": "stringified",
+    "sampleRequests.products": "stringified",
+    "pricing_profiles.rules": "array",
+    "pricing_rules.conditions": "object",
+    "clients.tags": "array",
+    "freeform_notes.content": "object",
+    "userDashboardPreferences.widgetConfig": "array",
+}

@@ -37,7 +37,7 @@ SEED_ID_LIMIT = 2_147_483_647  # INT's maximum: every TERP primary key is an INT
 # it, ``release`` lets the rows of every table go once a step is done with
 # them, and a later ask generates them again: the same rows, since every
 # table's stream is seeded from (seed, revision, table) alone.  The full
-# scenario (about 187,000 rows with its updates) stays under it; -x scale=10
+# scenario (about 200,000 rows with its updates) stays under it; -x scale=10
 # streams.
 ROW_BUDGET = 250_000
 

@@ -111,8 +111,7 @@ def seeded(request, tmp_path_factory):
     if request.param not in _SQLITE:
         scenario, _, scale = request.param.partition("-scale")
         engine = _sqlite_seeded(tmp_path_factory, f"scenario={scenario}", f"scale={scale or 1}")
-        engine.scenario = scenario
-        engine.scale = float(scale or 1)
+        engine.scenario, engine.scale = scenario, float(scale or 1)
         _SQLITE[request.param] = engine
     return _SQLITE[request.param]
 

@@ -122,6 +122,18 @@ BREAKAGES = {
     "payment recorded before its invoice": ("UPDATE payments SET createdAt = '2020-01-02 10:00:00' WHERE id = "
                                             "(SELECT MIN(id) FROM payments WHERE paymentType = 'RECEIVED')",
                                             {"dates_in_order"}),
+    # the same lines, stored as a JSON array instead of TERP's JSON string of it
+    "order items not double-encoded": ("UPDATE orders SET items = JSON_EXTRACT(items, '$') "
+                                       "WHERE id = (SELECT MIN(id) FROM orders)",
+                                       {"json__orders__items"}),
+    # still double-encoded, one line short of the order's line items
+    "order items out of step": ("UPDATE orders SET items = "
+                                "JSON_QUOTE('' || JSON_REMOVE(JSON_EXTRACT(items, '$'), '$[0]')) WHERE id = (SELECT order_id FROM order_line_items GROUP BY order_id "
+                                "HAVING COUNT(*) > 1 ORDER BY order_id LIMIT 1)",
+                                {"order_items_json"}),
+    "pricing rule conditions as text": ("UPDATE pricing_rules SET conditions = JSON_QUOTE(conditions) "
+                                        "WHERE id = (SELECT MIN(id) FROM pricing_rules)",
+                                        {"json__pricing_rules__conditions"}),
 }
 
 

@@ -4,7 +4,6 @@ scenario; SQLite for the other scenarios and a scale)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from terpseed.schema import metadata
-from tests.support import HOSTILE, alembic_ok, counts, run_alembic, seed_head, seed_plan, snapshot
+from tests.support import HOSTILE, alembic_ok, counts, seed_head, seed_plan, snapshot
 
 PLAN = dict(seed_plan())
 SEEDED = [t for tables in PLAN.values() for t in tables]

@@ -5,7 +5,6 @@ the catalog names its defaults use.  Facts come from ../shared/terp/app-facts.md
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re

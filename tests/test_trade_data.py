@@ -12,12 +12,11 @@ import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from terpseed import relations
+from terpseed.scenarios import SCENARIOS
 from terpseed.schema import metadata
-from tests.support import alembic_ok, build_schema
 
 T = metadata.tables
 TRADE_TABLES = [
@@ -147,8 +146,16 @@ def test_batch_on_hand_is_intake_minus_movements(seeded):
 
 
 # ------------------------------------------------------------------ orders
+def stringified(value):
+    """The JSON held in a column TERP double-encodes (S): the column's value, a JSON
+    string (SQLAlchemy gives its content), must itself be JSON."""
+    assert isinstance(value, str), f"not stored as a JSON string: {value!r:.60}"
+    return json.loads(value)
+
+
 def test_order_arithmetic_and_items_json(seeded):
     o, oli = T["orders"], T["order_line_items"]
+    anomalies = SCENARIOS[getattr(seeded, "scenario", "full")].anomaly_rate > 0
     lines = defaultdict(list)
     for row in rows(seeded, sa.select(oli).order_by(oli.c.id)):
         lines[row.order_id].append(row)
@@ -160,19 +167,23 @@ def test_order_arithmetic_and_items_json(seeded):
             assert line.margin_dollar == line.line_total - r2(line.quantity * line.cogs_per_unit)
         assert order.subtotal == sum(l.line_total for l in ls)
         assert order.total == order.subtotal + order.tax - order.discount
-        assert order.total_cogs == sum(r2(l.quantity * l.cogs_per_unit) for l in ls)
-        assert order.total_margin == sum(l.margin_dollar for l in ls)
-        assert order.avg_margin_percent == r2(order.total_margin * 100 / order.subtotal)
-        items = order.items if isinstance(order.items, list) else json.loads(order.items)
+        margin = sum(l.margin_dollar for l in ls)
+        if order.total_cogs is not None or not anomalies:  # chaos: some came by TERP's path without them
+            assert order.total_cogs == sum(r2(l.quantity * l.cogs_per_unit) for l in ls)
+            assert order.total_margin == margin
+        assert order.avg_margin_percent == (r2(margin * 100 / order.subtotal) if order.subtotal else 0)
+        items = stringified(order.items)
         assert [(i["batchId"], D(str(i["quantity"])), D(str(i["unitPrice"])), D(str(i["lineTotal"])))
                 for i in items] == [(l.batch_id, l.quantity, l.unit_price, l.line_total) for l in ls]
 
 
 def test_margin_is_25_percent_give_or_take_10(seeded):
-    o = T["orders"]
-    margin, subtotal = rows(seeded, sa.select(sa.func.sum(o.c.total_margin), sa.func.sum(o.c.subtotal))
-                            .where(o.c.orderType == "SALE"))[0]
+    oli, o = T["order_line_items"], T["orders"]
+    margin, subtotal = rows(seeded, sa.select(sa.func.sum(oli.c.margin_dollar), sa.func.sum(oli.c.line_total))
+                            .join(o, o.c.id == oli.c.order_id).where(o.c.orderType == "SALE"))[0]
     assert D("0.23") <= margin / subtotal <= D("0.27")
+    if SCENARIOS[getattr(seeded, "scenario", "full")].anomaly_rate:
+        return  # chaos: its outliers are measured in test_rhythm_data
     oli = T["order_line_items"]
     outside = scalar(seeded, sa.select(sa.func.count()).select_from(oli)
                      .where(sa.or_(oli.c.margin_percent < 10, oli.c.margin_percent > 41)))
@@ -256,11 +267,32 @@ def test_returns_are_rare_and_against_real_lines(seeded):
     expected = 0.10 if scenario == "edgeCases" else 0.005
     assert expected * 0.3 <= rate <= expected * 2 + 0.02, rate
     for ret in returned:
-        items = ret.items if isinstance(ret.items, list) else json.loads(ret.items)
-        for item in items:
+        for item in stringified(ret.items):
             line = lines[item["orderLineItemId"]]
             assert line.order_id == ret.order_id and line.batch_id == item["batchId"]
             assert D(str(item["quantity"])) <= line.quantity
+
+
+# TERP's own code double-encodes these (app-facts section 5; README, "JSON as TERP writes it")
+STRINGIFIED = {"orders": "items", "returns": "items", "order_audit_log": "changes", "sampleRequests": "products"}
+NATIVE = {"pricing_profiles": "rules", "pricing_rules": "conditions", "clients": "tags",
+          "freeform_notes": "content", "userDashboardPreferences": "widgetConfig"}
+
+
+def test_json_columns_are_stored_as_terps_readers_need(seeded):
+    """The stored text itself, as the server holds it: a JSON string whose content is
+    JSON for the columns TERP double-encodes, an array or object elsewhere."""
+    with seeded.connect() as conn:
+        for table, column in {**STRINGIFIED, **NATIVE}.items():
+            texts = [t for (t,) in conn.exec_driver_sql(f'SELECT "{column}" FROM "{table}"'.replace(
+                '"', "`" if seeded.dialect.name == "mysql" else '"')) if t is not None]
+            assert texts, table
+            for text in texts:
+                value = json.loads(text)
+                if table in STRINGIFIED:
+                    assert isinstance(value, str) and isinstance(json.loads(value), (list, dict)), (table, text[:60])
+                else:
+                    assert isinstance(value, (list, dict)), (table, text[:60])
 
 
 def test_audit_logs_point_at_real_orders_and_users(seeded):

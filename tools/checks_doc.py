@@ -28,7 +28,9 @@ FAMILIES = {
     "poly": "polymorphic type/id pair: a known type, and a row of its table",
     "vocab": "varchar with a known vocabulary (terpseed/vocabulary.py): no other value",
     "numeric": "money or quantity kept as text: parses as a number",
+    "json": "JSON column stored as TERP's readers need (terpseed/vocabulary.py): S or native",
 }
+WARNINGS = ("vocab", "json")
 
 
 def checks_doc() -> str:
@@ -38,7 +40,7 @@ def checks_doc() -> str:
     counts = Counter(c.name.split("__")[0] for c in all_checks() if "__" in c.name)
     for prefix, what in FAMILIES.items():
         lines.append(f"| `{prefix}__TABLE__COLUMN` ({counts[prefix]} checks) | "
-                     f"{'warning' if prefix == 'vocab' else 'error'} | the column's table | {what} |")
+                     f"{'warning' if prefix in WARNINGS else 'error'} | the column's table | {what} |")
     lines.append("| `empty_tables` | warning | all 120 | a TERP table with no rows |")
     return "\n".join(lines)
 

@@ -2,14 +2,15 @@
 -- severity: error
 -- tables: orders, order_line_items
 -- tags: orders
--- description: orders.items (JSON) and the order's order_line_items rows do not describe the same lines.
-{% from "_dialect.sql.j2" import differs, json_length, json_sum %}
+-- description: orders.items (JSON, read in either encoding TERP writes) and the order's order_line_items rows do not describe the same lines.
+{% from "_dialect.sql.j2" import differs, json_doc, json_length, json_sum %}
+{% set items = json_doc("o.items") %}
 SELECT
     o.id AS order_id,
     o.order_number,
-    {{ json_length("o.items") }} AS json_lines,
+    {{ json_length(items) }} AS json_lines,
     l.line_count,
-    {{ json_sum("o.items", "lineTotal") }} AS json_total,
+    {{ json_sum(items, "lineTotal") }} AS json_total,
     l.lines_total
 FROM orders AS o
 INNER JOIN (
@@ -21,5 +22,5 @@ INNER JOIN (
     GROUP BY order_id
 ) AS l ON o.id = l.order_id
 WHERE
-    {{ json_length("o.items") }} <> l.line_count
-    OR {{ differs(json_sum("o.items", "lineTotal"), "l.lines_total") }}
+    {{ json_length(items) }} <> l.line_count
+    OR {{ differs(json_sum(items, "lineTotal"), "l.lines_total") }}
