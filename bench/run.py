@@ -138,6 +138,7 @@ def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], l
     the seeds' own UPDATE statements (MySQL) for the columns a later revision
     fills: a reference that closes a cycle (orders.invoice_id...) cannot be
     loaded with its row while foreign keys are checked."""
+    from terpseed.record import RECORD_TABLES
     from terpseed.render import SqlRenderer
     from terpseed.runtime import Chunk, RenderedRevision, SeedRun
     from terpseed.world import Step
@@ -145,9 +146,9 @@ def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], l
     params, steps, world = _world(scenario, scale)
     tables = {step.table: world.rows(step.table) for _rev, step in steps if isinstance(step, Step)}
     run = SeedRun(params, SqlRenderer("mysql"), world)
-    updates = [record.sql for revision, update in world.updates.values()
-               for record in RenderedRevision(run, revision, [update], "upgrade").chunks()
-               if isinstance(record, Chunk)]
+    updates = [chunk.sql for revision, update in world.updates.values()
+               for chunk in RenderedRevision(run, revision, [update], "upgrade").chunks()
+               if isinstance(chunk, Chunk) and chunk.table not in RECORD_TABLES]  # not the seed's record
     return tables, updates
 
 
@@ -197,6 +198,12 @@ def _tsv_column(values: list) -> list[str]:
     return list(map(text, values))
 
 
+def _json_column(values: list) -> list[str]:
+    """A JSON column's values as the seeds store them: every value encoded, a
+    string too (TERP's double-encoded columns hold a JSON string)."""
+    return ["\\N" if v is None else _json(v) for v in values]
+
+
 class TsvFiles(NamedTuple):
     """What the LOAD DATA baselines load: each table's file and columns, in
     the seeds' order, the UPDATE statements that follow, and the rows."""
@@ -212,10 +219,14 @@ class TsvFiles(NamedTuple):
 def tsv_files(tables: dict[str, list[dict]], updates: list[str], folder: Path) -> None:
     """Every table's rows written as a LOAD DATA file, with a manifest.json
     of the columns, the row counts and the updates (``read_tsv_files``)."""
+    from terpseed.schema import metadata
+
     manifest = {"tables": {}, "updates": updates}
     for name, rows in tables.items():
         columns = list(rows[0]) if rows else []
-        texts = [_tsv_column(list(map(operator.itemgetter(c), rows))) for c in columns]
+        json_columns = {c.name for c in metadata.tables[name].c if isinstance(c.type, sa.JSON)}
+        texts = [_json_column(values) if c in json_columns else _tsv_column(values)
+                 for c in columns for values in [list(map(operator.itemgetter(c), rows))]]
         with open(folder / f"{name}.tsv", "w", encoding="utf-8") as out:
             out.writelines(line + "\n" for line in map("\t".join, zip(*texts)))
         manifest["tables"][name] = [columns, len(rows)]

@@ -593,7 +593,8 @@ def trade(ctx) -> Trade:
         spread = ORDER_SPREAD * min(1.0, left[k] / CLOSING_ORDERS) ** 0.5
         left[k] -= 1
         size = min(going[k] * Decimal("2.5"), max(going[k] * Decimal("0.15"), size))
-        return size * Decimal(str(rng.lognormvariate(-spread ** 2 / 2, spread)))
+        # never as small as chaos's small orders (a tenth of the going size): those are anomalies
+        return max(going[k] * Decimal("0.15"), size * Decimal(str(rng.lognormvariate(-spread ** 2 / 2, spread))))
 
     def choose_client(slot: _Slot, size: Decimal) -> dict:
         """The slot's client: whales or regulars, whichever group is further behind its

@@ -133,42 +133,66 @@ BREAKAGES = {
                                 {"order_items_json"}),
     "pricing rule conditions as text": ("UPDATE pricing_rules SET conditions = JSON_QUOTE(conditions) "
                                         "WHERE id = (SELECT MIN(id) FROM pricing_rules)",
-                                        {"json__pricing_rules__conditions"}),
+                                        {"json__pricing_rules__conditions", "pricing_rule_conditions"}),
 }
+
+
+def _failing_here(url: str) -> dict[str, tuple[str, int, int]]:
+    """{check: (severity, offending rows, rows sampled)} of the checks that
+    fail on ``url``, run in this process (the command line: below)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        results = run(conn, all_checks())
+    engine.dispose()
+    return {r.check.name: (r.check.severity, r.count, len(r.sample)) for r in results if not r.passed}
+
+
+def _broken(light_db, tmp_path, breakage: str) -> str:
+    path = tmp_path / "broken.sqlite"
+    shutil.copy(light_db, path)
+    url = f"sqlite:///{path}"
+    execute(url, BREAKAGES[breakage][0])
+    return url
+
+
+def test_the_light_database_passes_before_it_is_broken(light_db):
+    assert set(_failing_here(f"sqlite:///{light_db}")) - {"empty_tables"} == set()
 
 
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_a_broken_invariant_fails_exactly_its_check(light_db, tmp_path, breakage):
-    statement, expected = BREAKAGES[breakage]
-    path = tmp_path / "broken.sqlite"
-    shutil.copy(light_db, path)
-    url = f"sqlite:///{path}"
-    assert _failing(url) == {}  # the seeded database passes every check
-    execute(url, statement)
+    failing = _failing_here(_broken(light_db, tmp_path, breakage))
+    assert set(failing) - {"empty_tables"} == BREAKAGES[breakage][1]
+    for name in BREAKAGES[breakage][1]:
+        _severity, rows, sampled = failing[name]
+        assert rows >= 1 and 1 <= sampled <= 5
 
-    failing = _failing(url)
-    assert set(failing) - {"empty_tables"} == expected
-    errors = any(failing[name] == "error" for name in expected)
 
+@pytest.mark.parametrize("breakage, status", [("wrong order total", 1), ("unknown vocabulary", 0)])
+def test_every_format_reports_the_same_and_the_status_follows_severity(light_db, tmp_path, breakage, status):
+    """The command line: JSON, JUnit and the table name the same failing
+    checks; exit status 1 only when an error-severity check fails."""
+    url = _broken(light_db, tmp_path, breakage)
+    expected = BREAKAGES[breakage][1]
     as_json = _checks(url, "--format", "json")
-    assert as_json.returncode == (1 if errors else 0)
+    assert as_json.returncode == status
     report = json.loads(as_json.stdout)
+    assert report["database"] == url
+    assert {c["name"] for c in report["checks"] if not c["passed"]} - {"empty_tables"} == expected
     for check in report["checks"]:
         if check["name"] in expected:
             assert check["rows"] >= 1 and 1 <= len(check["sample"]) <= 5
-
     junit = _checks(url, "--format", "junit")
-    assert junit.returncode == as_json.returncode
+    assert junit.returncode == status
     suite = ET.fromstring(junit.stdout)
     failed_cases = {case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None}
     assert failed_cases - {"empty_tables"} == expected
     assert int(suite.get("tests")) == len(report["checks"])
-
     table = _checks(url, "--format", "table")
-    assert table.returncode == as_json.returncode
+    assert table.returncode == status
     for name in expected:
         assert name in table.stdout
-    assert "FAIL" in table.stdout or not errors
+    assert ("FAIL" in table.stdout) == (status == 1)
 
 
 def test_select_by_name_tag_and_severity(light_db):

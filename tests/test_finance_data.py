@@ -99,7 +99,10 @@ def test_receivables_age_like_the_facts_sheet(seeded):
             if (end - due).days > 120:
                 overdue_120 += amount
     share = overdue / (overdue + not_due)
-    assert abs(share - D(str(scenario.overdue_share))) < D("0.01"), share
+    if scenario.months >= 2:
+        assert abs(share - D(str(scenario.overdue_share))) < D("0.01"), share
+    else:  # a month: most of its sales are not due yet (30 and 45 days), few can be overdue
+        assert D("0.05") <= share <= D(str(scenario.overdue_share)) + D("0.01"), share
     if scenario.months >= 6:  # a shorter window holds no debt 120 days past due (real sales only)
         assert abs(overdue_120 / overdue - D(str(scenario.overdue_120_share))) < D("0.01")
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from generators.common import OFFICE_OPENS
 from terpseed.scenarios import SCENARIOS
 from terpseed.schema import metadata
 from tests.test_trade_data import rows, scalar
@@ -167,7 +168,7 @@ def test_payments_ledger_and_bank_are_written_when_people_and_the_bank_feed_writ
     for day, created, invoice_created, bill_created in rows(
             seeded, sa.select(p.c.paymentDate, p.c.createdAt, i.c.createdAt, bl.c.createdAt)
             .outerjoin(i, i.c.id == p.c.invoiceId).outerjoin(bl, bl.c.id == p.c.billId)):
-        assert day.weekday() < 5 and created.date() == day and created.hour >= 8
+        assert day.weekday() < 5 and created.date() == day and created.hour >= OFFICE_OPENS
         assert created >= (invoice_created or bill_created)
     for day, imported, recorded in rows(seeded, sa.select(bt.c.transactionDate, bt.c.createdAt, p.c.createdAt)
                                         .outerjoin(p, p.c.id == bt.c.paymentId)):

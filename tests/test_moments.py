@@ -9,7 +9,8 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generators.common import end_of_day, moment_on, next_weekday, previous_weekday, weekday_between
+from generators.common import (OFFICE_CLOSES, OFFICE_OPENS, end_of_day, moment_on, next_weekday, previous_weekday,
+                               weekday_between)
 
 START = dt.date(2025, 1, 1)
 days = st.integers(min_value=0, max_value=400).map(lambda k: START + dt.timedelta(days=k))
@@ -44,11 +45,13 @@ def test_a_moment_is_on_its_day_in_working_hours_or_after_what_it_follows(day, o
     assert moment.date() == day and moment <= end_of_day(day)
     if not_before is not None:
         assert moment >= not_before
-    if not_before is None or not_before.hour < 8:
-        assert dt.time(8) <= moment.time() < dt.time(18)
+    if not_before is None or not_before.hour < OFFICE_OPENS:  # the office's hours (working_time)
+        assert dt.time(OFFICE_OPENS) <= moment.time() < dt.time(OFFICE_CLOSES)
 
 
 def test_moments_spread_over_the_day():
     rng = random.Random(1)
     times = {moment_on(rng, START).time() for _ in range(200)}
-    assert len(times) > 190 and len({t.hour for t in times}) == 10
+    hours = [t.hour for t in times]
+    assert len(times) > 190 and set(hours) <= set(range(OFFICE_OPENS, OFFICE_CLOSES)) and len(set(hours)) >= 10
+    assert hours.count(10) > hours.count(12) > hours.count(7)  # a morning peak, a lunch dip, few early ones
