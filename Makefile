@@ -41,8 +41,8 @@ seed: $(STAMP) ## build the schema if missing and seed it (SCENARIO, SEED, SCALE
 reseed: $(STAMP) ## take the database's seed out, then seed it again with SCENARIO, SEED, SCALE, END
 	$(PY) -m terpseed reseed $(XARGS)
 
-test: $(STAMP) ## run the whole test suite (SQLite and MariaDB)
-	$(PY) -m pytest
+test: $(STAMP) ## run the whole test suite (SQLite and MariaDB) on both cores
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 sql: $(STAMP) ## write the upgrade and downgrade SQL for review to build/sql/ (no database needed)
 	@mkdir -p $(SQL_DIR)

@@ -27,7 +27,7 @@ by every key as Python's ``__pycache__`` is.
 Entries are written to a temporary file and renamed when complete, and are
 gzip streams (whose checksum catches a damaged file): an entry that cannot be
 read is reported, ignored and written again.  Only the most recently used
-``KEEP`` keys are kept.  ``-x cache=false`` (or ``TERPSEED_CACHE=off``)
+``KEEP`` keys are kept (``TERPSEED_CACHE_KEEP`` to keep more).  ``-x cache=false`` (or ``TERPSEED_CACHE=off``)
 neither reads nor writes it; ``TERPSEED_CACHE_DIR`` moves it.
 """
 
@@ -50,7 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DIR_ENV = "TERPSEED_CACHE_DIR"
 SWITCH_ENV = "TERPSEED_CACHE"
 DEFAULT_DIR = ROOT / "var" / "cache"
-KEEP = 3  # keys (scenario, seed, scale and code versions) kept at once
+KEEP = 3  # keys (scenario, seed, scale and code versions) kept at once (TERPSEED_CACHE_KEEP)
+KEEP_ENV = "TERPSEED_CACHE_KEEP"
 SOURCES = ("terpseed", "generators", "templates", "seeds")
 PACKAGES = ("Faker", "SQLAlchemy", "Jinja2")
 FORMAT = 3  # bump when the layout of an entry changes
@@ -195,8 +196,15 @@ class PlanCache(NoCache):
         others = sorted((p for p in self.root.parent.iterdir()
                          if p.is_dir() and p != self.root and _is_key(p.name)),
                         key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[KEEP - 1:]:
+        for old in others[keep() - 1:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def keep() -> int:
+    """How many keys are kept: KEEP, or TERPSEED_CACHE_KEEP (the test suite, which
+    seeds a dozen scenarios and scales, keeps them all)."""
+    raw = os.environ.get(KEEP_ENV, "")
+    return max(1, int(raw)) if raw.isdigit() else KEEP
 
 
 def _is_key(name: str) -> bool:

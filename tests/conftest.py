@@ -12,6 +12,20 @@ import sqlalchemy as sa
 from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema
 
 
+def pytest_collection_modifyitems(config, items):
+    """Both cores (make test: pytest -n 2 --dist loadgroup): the tests that read
+    the shared seeded databases run on one worker, which seeds them once, and
+    each module with a module-scoped fixture on one worker; the rest wherever
+    a worker is free."""
+    for item in items:
+        if {"seeded", "full_mariadb"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group("seeded"))
+            continue
+        scopes = {d.scope for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs}
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture(autouse=True)
 def _no_env_url(monkeypatch):
     monkeypatch.delenv("SEED_DATABASE_URL", raising=False)
@@ -21,10 +35,11 @@ def _no_env_url(monkeypatch):
 def _own_seed_cache(tmp_path_factory):
     """The tests keep their seed cache (terpseed/cache.py) to themselves, not
     in var/cache: the first run of each scenario generates, later ones replay."""
-    from terpseed.cache import DIR_ENV, SWITCH_ENV
+    from terpseed.cache import DIR_ENV, KEEP_ENV, SWITCH_ENV
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(DIR_ENV, str(tmp_path_factory.mktemp("seed-cache")))
+        patch.setenv(KEEP_ENV, "100")  # every scenario and scale the suite seeds stays cached
         patch.delenv(SWITCH_ENV, raising=False)
         yield
 

@@ -122,7 +122,8 @@ def test_every_input_is_in_the_key(cache_dir, tmp_path):
     assert C.code_fingerprint(copy) != C.code_fingerprint(ROOT)
 
 
-def test_only_the_most_recently_used_keys_are_kept(cache_dir):
+def test_only_the_most_recently_used_keys_are_kept(cache_dir, monkeypatch):
+    monkeypatch.delenv(C.KEEP_ENV, raising=False)  # the suite keeps more (conftest.py)
     for seed in range(C.KEEP + 2):
         render(cache_dir, "-x", f"seed={seed}")
     kept = key_dirs(cache_dir)
@@ -222,3 +223,12 @@ def test_an_entry_of_many_records_reads_back_as_written(tmp_path):
     path = tmp_path / "k" / "derived" / "many.pickle.gz"
     C.PlanCache(tmp_path / "k")._write(path, records)
     assert list(C._records(path)) == records
+
+
+def test_how_many_keys_are_kept_can_be_raised(monkeypatch):
+    monkeypatch.delenv(C.KEEP_ENV, raising=False)
+    assert C.keep() == C.KEEP
+    monkeypatch.setenv(C.KEEP_ENV, "40")
+    assert C.keep() == 40
+    monkeypatch.setenv(C.KEEP_ENV, "lots")
+    assert C.keep() == C.KEEP
