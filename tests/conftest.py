@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema
+from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema, counts
 
 
 def pytest_collection_modifyitems(config, items):
@@ -98,12 +98,19 @@ def any_terp_db(request, tmp_path):
 # Seeded once per test session and shared by the data tests (read only).
 @pytest.fixture(scope="session")
 def full_mariadb(mariadb_server):
+    """The full scenario on MariaDB created from the DDL file, shared by the
+    data tests (read only).  When they are done it is taken out again: the
+    full round trip, every domain at full volume (the user's rows staying is
+    proven on light: tests/test_seed_chain.py)."""
     url = mariadb_server.create("full")
     build_schema(url, "ddl")
     alembic_ok("-x", f"url={url}", "-x", "scenario=full", "upgrade", "head")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     yield engine
     engine.dispose()
+    alembic_ok("-x", f"url={url}", "downgrade", "base")
+    left = {t: n for t, n in counts(url).items() if n}
+    assert left == {}, f"downgrade base of the full scenario left rows: {left}"
 
 
 def _sqlite_seeded(tmp_path_factory, *x):

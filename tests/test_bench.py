@@ -14,10 +14,10 @@ from tests.support import HOSTILE, ROOT, alembic_ok, build_schema, snapshot
 
 def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
     result = subprocess.run([sys.executable, "bench/run.py", "--scenario", "light", "--repeat", "1",
-                             "--per-row", "--scale", "0.5,1"], cwd=ROOT, capture_output=True, text=True)
+                             "--per-row", "--scale", "0.25,0.5"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads((ROOT / "build" / "bench" / "light-x1.json").read_text())
-    assert report["rows"] > 4000
+    report = json.loads((ROOT / "build" / "bench" / "light-x0.5.json").read_text())
+    assert report["rows"] > 2000
     assert set(report["operations"]) == {"render_cold", "render_warm", "upgrade_cold", "checks",
                                          "downgrade_first", "upgrade_warm", "downgrade_warm"}
     assert set(report["baselines"]) == {"load_data", "load_data_unchecked", "replay", "per_row",
@@ -36,12 +36,12 @@ def test_bench_light_reports_every_operation_and_baseline(mariadb_server):
     assert report["operations"]["upgrade_cold"]["x_generate_load_data"] > 0
     assert "x_generate_load_data" not in report["operations"]["upgrade_warm"]
     assert "rows/s" in result.stdout
-    half = json.loads((ROOT / "build" / "bench" / "light-x0.5.json").read_text())
+    half = json.loads((ROOT / "build" / "bench" / "light-x0.25.json").read_text())
     assert 0 < half["rows"] < report["rows"]
-    assert "x1 against x0.5 (2 times the volumes" in result.stdout
+    assert "x0.5 against x0.25 (2 times the volumes" in result.stdout
 
 
-@pytest.mark.parametrize("scenario", ["light", "edgeCases"])
+@pytest.mark.parametrize("scenario", ["light"])
 def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, tmp_path, scenario):
     from bench.run import load_data, read_tsv_files
 
