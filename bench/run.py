@@ -442,16 +442,21 @@ def main(argv: list[str] | None = None) -> int:
     # every run compile the project's sources again (about 0.2 s)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     results = [bench(args.scenario, scale, args.repeat, args.per_row) for scale in args.scale]
-    base = results[0]
     for other in results[1:]:
-        factor = other["scale"] / base["scale"]
-        print(f"x{other['scale']:g} against x{base['scale']:g} ({factor:g} times the volumes,"
-              f" {other['rows'] / base['rows']:.2f} times the rows):")
-        for name, op in other["operations"].items():
-            ratio = op["median_s"] / base["operations"][name]["median_s"]
-            print(f"  {name:16} time x{ratio:.2f}  peak {op['peak_mib']:.0f} MiB"
-                  f" (x{op['peak_mib'] / base['operations'][name]['peak_mib']:.2f})")
+        print(growth(results[0], other))
     return 0
+
+
+def growth(base: dict, other: dict) -> str:
+    """How time and peak memory grow from one scale's report to another's."""
+    factor = other["scale"] / base["scale"]
+    lines = [f"x{other['scale']:g} against x{base['scale']:g} ({factor:g} times the volumes,"
+             f" {other['rows'] / base['rows']:.2f} times the rows):"]
+    for name, op in other["operations"].items():
+        ratio = op["median_s"] / base["operations"][name]["median_s"]
+        lines.append(f"  {name:16} time x{ratio:.2f}  peak {op['peak_mib']:.0f} MiB"
+                     f" (x{op['peak_mib'] / base['operations'][name]['peak_mib']:.2f})")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
