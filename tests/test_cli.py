@@ -25,7 +25,7 @@ def test_seed_command_builds_schema_seeds_and_summarises(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     result = _seed(url, "scenario=light")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "schema: alembic upgrade head" in result.stdout
+    assert "schema: alembic upgrade 0001_terp_schema" in result.stdout
     # light: 10 buying clients and a supplier account for each of its 2 vendors
     assert re.search(r"clients\s+│\s+12\n", result.stdout), result.stdout
     assert re.search(r"seeded in \d+\.\d s", result.stdout)
