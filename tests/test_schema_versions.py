@@ -146,3 +146,18 @@ def test_columns_widen_before_the_conversions_and_narrow_after():
     assert isinstance(widened.type, sa.String) and not isinstance(widened.type, sa.Enum)
     assert evolve.interim(_change(older, newer, "client_needs", "created_by")).nullable  # NOT NULL goes first
     assert evolve.interim(_change(older, newer, "client_needs", "created_by", backward=True)) is None
+
+
+def test_revisions_are_what_the_version_tool_writes():
+    """Every revision after the first is the tool's few lines (tools/new_schema_version.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("new_schema_version", ROOT / "tools" / "new_schema_version.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    for older, newer in STEPS:
+        assert newer.revision == tool.revision_id(VERSIONS.index(newer) + 1, newer.date)
+        path = ROOT / "schema" / "versions" / f"{newer.revision}.py"
+        assert path.read_text(encoding="utf-8") == tool.revision_text(newer, older), path.name
+    skeleton = tool.changes_text(version("2026-05-14"), version("2026-02-15"), ["column x.y is gone"])
+    assert "TODO: column x.y is gone" in skeleton and 'version="2026-05-14"' in skeleton
