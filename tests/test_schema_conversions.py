@@ -37,7 +37,7 @@ def numbers_made_decimal() -> set[tuple[str, str]]:
     return found
 
 
-def rows(conn, table: str, *columns: str, where=None) -> list[tuple]:
+def read(conn, table: str, *columns: str, where=None) -> list[tuple]:
     """Untyped reads (no enum or number processing), in id order."""
     t = sa.table(table, *(sa.column(c) for c in ("id", *columns)))
     query = sa.select(*(t.c[c] for c in columns)).order_by(t.c.id)
@@ -45,7 +45,7 @@ def rows(conn, table: str, *columns: str, where=None) -> list[tuple]:
 
 
 def tally(conn, table: str, column: str) -> Counter:
-    return Counter(v for (v,) in rows(conn, table, column))
+    return Counter(v for (v,) in read(conn, table, column))
 
 
 def facts(conn) -> dict:
@@ -55,19 +55,19 @@ def facts(conn) -> dict:
         "history": tally(conn, "order_status_history", "fulfillmentStatus"),
         "quotes": tally(conn, "orders", "quoteStatus"),
         "batches": tally(conn, "batches", "batchStatus"),
-        "photographed": [i for i, s in rows(conn, "batches", "id", "batchStatus") if s == "PHOTOGRAPHY_COMPLETE"],
-        "tags": rows(conn, "tags", "category"),
-        "reasons": rows(conn, "inventoryMovements", "reason"),
-        "vendors": rows(conn, "vendors", "id", "name", "contactName", "contactEmail", "paymentTerms", "notes"),
-        "clients": rows(conn, "clients", "id", "name", "is_seller"),
-        "lots": rows(conn, "lots", "vendorId"),
-        "orders": rows(conn, "purchaseOrders", "id", "vendorId"),
-        "items": rows(conn, "purchaseOrderItems", "purchaseOrderId"),
-        "notes": rows(conn, "vendorNotes", "vendorId"),
-        "products": rows(conn, "products", "brandId"),
-        "brands": dict(rows(conn, "brands", "id", "vendorId")),
-        "events": len(rows(conn, "calendar_events", "id")),
-        "returns": rows(conn, "returns", "processed_at"),
+        "photographed": [i for i, s in read(conn, "batches", "id", "batchStatus") if s == "PHOTOGRAPHY_COMPLETE"],
+        "tags": read(conn, "tags", "category"),
+        "reasons": read(conn, "inventoryMovements", "reason"),
+        "vendors": read(conn, "vendors", "id", "name", "contactName", "contactEmail", "paymentTerms", "notes"),
+        "clients": read(conn, "clients", "id", "name", "is_seller"),
+        "lots": read(conn, "lots", "vendorId"),
+        "orders": read(conn, "purchaseOrders", "id", "vendorId"),
+        "items": read(conn, "purchaseOrderItems", "purchaseOrderId"),
+        "notes": read(conn, "vendorNotes", "vendorId"),
+        "products": read(conn, "products", "brandId"),
+        "brands": dict(read(conn, "brands", "id", "vendorId")),
+        "events": len(read(conn, "calendar_events", "id")),
+        "returns": read(conn, "returns", "processed_at"),
     }
 
 
@@ -80,34 +80,34 @@ def assert_converted(conn, before: dict) -> None:
     assert quotes["UNSENT"] == before["quotes"]["DRAFT"]  # (the full scenario has both)
     assert quotes["CONVERTED"] == before["quotes"]["CONVERTED"] + before["quotes"]["ACCEPTED"]
     assert not set(quotes) & {"DRAFT", "ACCEPTED"}
-    flagged = [i for i, f in rows(conn, "batches", "id", "isPhotographyComplete") if f]
+    flagged = [i for i, f in read(conn, "batches", "id", "isPhotographyComplete") if f]
     assert before["photographed"] and flagged == before["photographed"]
     assert tally(conn, "batches", "batchStatus")["LIVE"] == before["batches"]["LIVE"] + len(flagged)
-    assert rows(conn, "tags", "category") == [(TAG_CATEGORIES.get(c, "CUSTOM"),) for (c,) in before["tags"]]
-    assert rows(conn, "inventoryMovements", "notes") == before["reasons"]
-    assert set(v for (v,) in rows(conn, "clients", "creditLimitSource")) == {"CALCULATED"}
+    assert read(conn, "tags", "category") == [(TAG_CATEGORIES.get(c, "CUSTOM"),) for (c,) in before["tags"]]
+    assert read(conn, "inventoryMovements", "notes") == before["reasons"]
+    assert set(v for (v,) in read(conn, "clients", "creditLimitSource")) == {"CALCULATED"}
     # vendors -> clients: the seeds' supplier clients are merged (no client is created)
-    assert len(rows(conn, "clients", "id")) == len(before["clients"])
-    by_name = {name.lower(): (cid, seller) for cid, name, seller in rows(conn, "clients", "id", "name", "is_seller")}
-    profiles = rows(conn, "supplier_profiles", "legacy_vendor_id", "client_id", "contact_name",
+    assert len(read(conn, "clients", "id")) == len(before["clients"])
+    by_name = {name.lower(): (cid, seller) for cid, name, seller in read(conn, "clients", "id", "name", "is_seller")}
+    profiles = read(conn, "supplier_profiles", "legacy_vendor_id", "client_id", "contact_name",
                     "contact_email", "payment_terms", "supplier_notes")
     client_of = {vid: by_name[name.lower()][0] for vid, name, *_ in before["vendors"]}
     assert profiles == [(vid, client_of[vid], cname, email, terms, notes)
                         for vid, name, cname, email, terms, notes in before["vendors"]]
     assert all(by_name[name.lower()][1] for _, name, *_ in before["vendors"])
-    assert rows(conn, "lots", "supplier_client_id") == [(client_of[v],) for (v,) in before["lots"]]
+    assert read(conn, "lots", "supplier_client_id") == [(client_of[v],) for (v,) in before["lots"]]
     po_vendor = dict(before["orders"])
-    assert rows(conn, "purchaseOrders", "supplier_client_id") == [(client_of[v],) for _, v in before["orders"]]
-    assert rows(conn, "purchaseOrderItems", "supplier_client_id") == [
+    assert read(conn, "purchaseOrders", "supplier_client_id") == [(client_of[v],) for _, v in before["orders"]]
+    assert read(conn, "purchaseOrderItems", "supplier_client_id") == [
         (client_of[po_vendor[po]],) for (po,) in before["items"]]
-    assert rows(conn, "vendorNotes", "client_id") == [(client_of[v],) for (v,) in before["notes"]]
-    assert rows(conn, "products", "supplier_client_id") == [
+    assert read(conn, "vendorNotes", "client_id") == [(client_of[v],) for (v,) in before["notes"]]
+    assert read(conn, "products", "supplier_client_id") == [
         (client_of.get(before["brands"].get(b)),) for (b,) in before["products"]]
-    calendars = rows(conn, "calendars", "name", "type", "is_default")
+    calendars = read(conn, "calendars", "name", "type", "is_default")
     assert [c[:2] for c in calendars] == [("Office", "workspace")] and calendars[0][2]
-    (office,) = [i for (i,) in rows(conn, "calendars", "id")]
-    assert rows(conn, "calendar_events", "calendar_id") == [(office,)] * before["events"]
-    assert rows(conn, "returns", "status") == [
+    (office,) = [i for (i,) in read(conn, "calendars", "id")]
+    assert read(conn, "calendar_events", "calendar_id") == [(office,)] * before["events"]
+    assert read(conn, "returns", "status") == [
         ("PROCESSED" if p is not None else "PENDING",) for (p,) in before["returns"]]
 
 

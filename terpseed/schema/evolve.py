@@ -252,8 +252,8 @@ class _MySQLStep:
             if _implicit_fk_index(table, fk) and not self._kept_implicit(fk):
                 op.drop_index(fk.name, table_name=table.name)
         dropping = set(d.dropped_uniques) | set(d.dropped_indexes)
-        for table in {c.table for c in dropping}:
-            for fk in table.foreign_key_constraints:
+        for table in sorted({c.table for c in dropping}, key=lambda t: t.name):
+            for fk in sorted(table.foreign_key_constraints, key=lambda c: c.name):
                 if fk in d.dropped_fks or not _implicit_fk_index(table, fk, dropping):
                     continue
                 if not _implicit_fk_index(table, fk):  # covered until now: MySQL needs an index
