@@ -274,7 +274,8 @@ def test_offline_sql_both_ways(dialect):
         assert widen < rename < shrink
         assert "'PENDING'" in step[widen:rename].split(";")[0]
         assert "'PENDING'" not in step[shrink:].split(";")[0]
-        flag = step.index("SET `isPhotographyComplete`=true WHERE batches.`batchStatus` = 'PHOTOGRAPHY_COMPLETE'")
-        assert flag < step.index("SET `batchStatus`='LIVE'")
+        flag = step.index("UPDATE batches SET `isPhotographyComplete`=true")
+        assert flag < step.index("UPDATE batches SET `batchStatus`='LIVE'")
+        assert "`updatedAt`=batches.`updatedAt`" in step[flag:].split(";")[0]  # converted rows keep it
     else:
         assert step.index("PRAGMA foreign_keys = OFF") < step.index("BEGIN") < rename < step.index("COMMIT")

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 
 import terpseed.schema
 from terpseed.schema import evolve
+from terpseed.schema.column_ddl import interim
 from terpseed.schema.diff import Renames, step_diff
 from terpseed.schema.versions import VERSIONS, by_revision, latest, previous, seeds_version, version
 from tests.support import ROOT, shared_dir
@@ -134,18 +135,18 @@ def test_columns_widen_before_the_conversions_and_narrow_after():
     a column that only widens takes its final type at once; one that narrows
     keeps its old type until after the conversions."""
     older, newer = version("2026-02-15"), version("2026-05-14")
-    interim = evolve.interim(_change(older, newer, "orders", "fulfillmentStatus"))
-    assert {"PENDING", "READY_FOR_PACKING"} <= set(interim.type.enums)
-    assert interim.server_default.arg.text == "'PENDING'"
-    back = evolve.interim(_change(older, newer, "orders", "fulfillmentStatus", backward=True))
+    during = interim(_change(older, newer, "orders", "fulfillmentStatus"))
+    assert {"PENDING", "READY_FOR_PACKING"} <= set(during.type.enums)
+    assert during.server_default.arg.text == "'PENDING'"
+    back = interim(_change(older, newer, "orders", "fulfillmentStatus", backward=True))
     assert {"PENDING", "READY_FOR_PACKING"} <= set(back.type.enums)
     older, newer = version("2025-12-20"), version("2026-02-15")
-    assert evolve.interim(_change(older, newer, "batches", "onHandQty")) is None      # varchar -> decimal
-    assert evolve.interim(_change(older, newer, "tags", "category")) is None          # varchar -> enum
-    widened = evolve.interim(_change(older, newer, "tags", "category", backward=True))  # enum -> varchar
+    assert interim(_change(older, newer, "batches", "onHandQty")) is None      # varchar -> decimal
+    assert interim(_change(older, newer, "tags", "category")) is None          # varchar -> enum
+    widened = interim(_change(older, newer, "tags", "category", backward=True))  # enum -> varchar
     assert isinstance(widened.type, sa.String) and not isinstance(widened.type, sa.Enum)
-    assert evolve.interim(_change(older, newer, "client_needs", "created_by")).nullable  # NOT NULL goes first
-    assert evolve.interim(_change(older, newer, "client_needs", "created_by", backward=True)) is None
+    assert interim(_change(older, newer, "client_needs", "created_by")).nullable  # NOT NULL goes first
+    assert interim(_change(older, newer, "client_needs", "created_by", backward=True)) is None
 
 
 def test_revisions_are_what_the_version_tool_writes():
