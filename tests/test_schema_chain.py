@@ -7,7 +7,8 @@ a time gives, after each, exactly what loading that version's DDL gives
 indexes, ON DELETE rules; and Alembic's compare_metadata against the model);
 walking it back down gives each previous version exactly.  On SQLite the walk
 gives, at each version, what building that version's model from nothing gives.
-Each DDL is loaded once per session and the walks run once (session fixtures).
+Each DDL is loaded once and each walk runs once (module fixtures, so that the
+module runs on one worker under pytest-xdist's loadgroup).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def mismatch(a: dict, b: dict) -> list[str]:
 
 
 # --------------------------------------------------------------------------- MariaDB
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ddl_states(mariadb_server):
     """Each version's DDL loaded once into its own MariaDB database: date -> (url, state)."""
 
@@ -112,7 +113,7 @@ def ddl_states(mariadb_server):
     return Loaded()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def mariadb_walk(mariadb_server):
     """One MariaDB database walked up the chain a revision at a time, then back
     down: (direction, date) -> (reflected state, compare_metadata with the model)."""
@@ -198,7 +199,7 @@ def built_from_nothing(url: str, metadata: sa.MetaData, date: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sqlite_walk(tmp_path_factory):
     """As mariadb_walk, on SQLite, with each version also built from nothing."""
     folder = tmp_path_factory.mktemp("sqlite-walk")
