@@ -10,7 +10,7 @@ It declares only what comparing the two generated models cannot tell:
 * ``renamed_values``: enum values renamed or folded into another value, per
   ``"table.column"`` (names as in the newer version), ``{old: new}``;
 * ``dropped_tables``, ``dropped_columns``, ``dropped_values``: real removals,
-  whose data is meant to go;
+  whose data is meant to go (a downgrade brings the table or column back empty);
 * ``conversions``: the data conversions TERP's own migrations ran, both ways.
 
 Everything else (added tables, columns, keys and indexes, changed types,
@@ -22,13 +22,14 @@ for a drop and an add.
 
 The seeds read the same declarations to write each version's names and values:
 ``renamed_values`` maps a value the 2025-11-21 generators write to the value a
-newer TERP holds; a fold (the new value already existed, as ACCEPTED ->
-CONVERTED) cannot be told apart on the way back, see :func:`VersionChanges.inverse_values`.
+newer TERP holds (``renamed_columns`` likewise for names); a fold (the new
+value already existed, as ACCEPTED -> CONVERTED) cannot be told apart on the
+way back: :meth:`VersionChanges.inverse_values` and :meth:`VersionChanges.folds`.
 
 The order of a step (both ways; the downgrade runs the same pipeline from the
 newer model to the older one with the declarations inverted): keys and indexes
 that go, new tables, renames, new columns, widened columns (an enum that loses
-values first widens to old + new), the conversions, the value renames, the
+values and gains others first holds both), the conversions, the value renames, the
 narrowed columns (the final types), dropped columns and tables, keys and
 indexes that come.  On upgrade the conversions run before the value renames;
 on downgrade the inverse value renames run before the conversions' ``down``.
@@ -101,8 +102,10 @@ class VersionChanges:
         return inverse
 
     def folds(self, before: sa.MetaData) -> dict[str, dict[str, str]]:
-        """The value renames a downgrade cannot undo: ``{old: new}`` whose new
-        value the older column already had (ACCEPTED -> CONVERTED)."""
+        """The value renames no value map can undo: ``{old: new}`` whose new
+        value the older column already had (ACCEPTED -> CONVERTED).  A
+        conversion's ``down`` may still restore one from other columns
+        (PHOTOGRAPHY_COMPLETE -> LIVE comes back through isPhotographyComplete)."""
         lossy = {}
         for key, mapping in self.renamed_values.items():
             _, old_values = self._before(key, before)
