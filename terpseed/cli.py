@@ -7,7 +7,9 @@
 
 ``seed`` builds the schema with the schema chain when the target has none (a
 database that already has the TERP tables, for example one created from the
-DDL file, is left as it is), applies the seed chain up to head and prints rows
+DDL file, is left as it is), up to the revision of the schema version the
+seeds are written for (terpseed/schema/versions.py, ``seeds_version``: today
+2025-11-21, ``0001_terp_schema``), not the chain's head; it applies the seed chain up to head and prints rows
 per table and the time taken; on a database that already holds a seed of
 other arguments it refuses and says so (``reseed`` takes that seed out
 first), and with the same arguments it has nothing to do and says so.  The
@@ -131,8 +133,7 @@ def cmd_seed(x_args: list[str], console: Console, reseed: bool = False) -> None:
         print_summary(console, counts, f"{tgt.shown}: {params.describe()}")
         return
     if not has_tables or managed:
-        console.print(f"schema: alembic upgrade head on {tgt.shown}")
-        command.upgrade(_config("alembic.ini", schema_x), "head")
+        _schema_step(engine, tgt, schema_x, console)
     else:
         console.print(f"schema: {tgt.shown} already has the TERP tables; leaving the schema as it is")
     console.print(f"seeds: alembic -c seed.ini upgrade head ({params.describe()})")
@@ -143,6 +144,32 @@ def cmd_seed(x_args: list[str], console: Console, reseed: bool = False) -> None:
     engine.dispose()
     print_summary(console, counts, f"{tgt.shown}: {params.describe()}")
     console.print(f"seeded in {elapsed:.1f} s")
+
+
+def _schema_step(engine: sa.Engine, tgt: T.Target, schema_x: list[str], console: Console) -> None:
+    """Bring the schema chain to the version the seeds are written for; refuse
+    a schema the chain took further (the seeds would not fit it)."""
+    from alembic.migration import MigrationContext
+
+    from terpseed.schema.versions import VERSIONS, seeds_version
+
+    wanted = seeds_version()
+    with T.connect(engine, tgt) as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    order = [v.revision for v in VERSIONS]
+    if current is not None and (current not in order or order.index(current) > order.index(wanted.revision)):
+        shown = f"TERP's {VERSIONS[order.index(current)].date} schema" if current in order else "an unknown schema"
+        raise SeedError(
+            f"{tgt.shown} holds {shown} (alembic.ini revision {current}); the seeds are written for"
+            f" the {wanted.date} schema and nothing was written. `alembic downgrade {wanted.revision}`"
+            " brings the schema back to it"
+        )
+    if current == wanted.revision:
+        console.print(f"schema: {tgt.shown} has TERP's {wanted.date} schema ({wanted.revision})")
+        return
+    console.print(f"schema: alembic upgrade {wanted.revision} (TERP's {wanted.date} schema, the one"
+                  f" the seeds are written for) on {tgt.shown}")
+    command.upgrade(_config("alembic.ini", schema_x), wanted.revision)
 
 
 def _at_head(applied: set[str]) -> bool:

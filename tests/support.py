@@ -42,15 +42,16 @@ def shared_dir() -> Path | None:
     return None
 
 
-def ddl_path() -> Path:
+def ddl_path(name: str = DDL_NAME) -> Path:
+    """A shared DDL file (default: the 2025-11-21 one the seeds are written for)."""
     shared = shared_dir()
-    if shared is None:
-        reason = (f"../shared/terp/{DDL_NAME} not found (set TERP_SHARED_DIR to the folder"
+    if shared is None or not (shared / "terp" / name).is_file():
+        reason = (f"../shared/terp/{name} not found (set TERP_SHARED_DIR to the folder"
                   " holding terp/)")
         if CI:
             pytest.fail(reason + "; under CI=true the tests that need it must run")
         pytest.skip(reason)
-    return shared / "terp" / DDL_NAME
+    return shared / "terp" / name
 
 
 _counter = itertools.count(1)
@@ -155,16 +156,22 @@ def execute(url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def build_schema(url: str, how: str) -> None:
-    """Create the TERP schema: by the schema chain ('chain') or from the DDL file ('ddl')."""
+def build_schema(url: str, how: str, date: str | None = None) -> None:
+    """Create the TERP schema of a version: by the schema chain ('chain', up to
+    that version's revision) or from its DDL file ('ddl').  By default the
+    version the seeds are written for (terpseed/schema/versions.py,
+    seeds_version), not the chain's head."""
+    from terpseed.schema.versions import seeds_version, version
+
+    target = version(date) if date else seeds_version()
     if how == "chain":
-        alembic_ok("-x", f"url={url}", "upgrade", "head", ini="alembic.ini")
+        alembic_ok("-x", f"url={url}", "upgrade", target.revision, ini="alembic.ini")
     else:
         from terpseed.ddl import load_ddl
 
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         with engine.begin() as conn:
-            load_ddl(conn, ddl_path())
+            load_ddl(conn, ddl_path(target.ddl))
         engine.dispose()
 
 

@@ -8,7 +8,8 @@ import re
 import subprocess
 import sys
 
-from tests.support import ROOT, build_schema, counts
+from terpseed.schema.versions import seeds_version
+from tests.support import ROOT, alembic_ok, build_schema, counts
 
 
 def _run(*cmd: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -25,7 +26,8 @@ def test_seed_command_builds_schema_seeds_and_summarises(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     result = _seed(url, "scenario=light")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "schema: alembic upgrade head" in result.stdout
+    # the schema the seeds are written for, not the schema chain's head
+    assert f"schema: alembic upgrade {seeds_version().revision} " in result.stdout
     # light: 10 buying clients and a supplier account for each of its 2 vendors
     assert re.search(r"clients\s+│\s+12\n", result.stdout), result.stdout
     assert re.search(r"seeded in \d+\.\d s", result.stdout)
@@ -55,6 +57,18 @@ def test_seed_command_leaves_a_ddl_created_schema_alone(mariadb_server):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "already has the TERP tables" in result.stdout
     assert counts(url)["users"] > 0
+
+
+def test_seed_command_refuses_a_schema_the_chain_took_further(tmp_path):
+    """A database the schema chain took past the seeds' version: refused, one
+    line naming the downgrade, nothing written."""
+    url = f"sqlite:///{tmp_path / 'head.sqlite'}"
+    alembic_ok("-x", f"url={url}", "upgrade", "head", ini="alembic.ini")
+    result = _seed(url, "scenario=light")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"`alembic downgrade {seeds_version().revision}`" in result.stderr
+    assert "TERP's 2026-05-14 schema" in result.stderr
+    assert "seed_version" not in counts(url) and counts(url)["clients"] == 0
 
 
 def test_seed_command_rejects_bad_values_in_one_line(tmp_path):

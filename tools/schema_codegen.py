@@ -1,13 +1,14 @@
 """Generate the schema model (SQLAlchemy Core metadata) from the TERP DDL.
 
-    python tools/schema_codegen.py DDL_FILE MYSQL_URL > terpseed/schema/terp_2025_11_21.py
+    python tools/schema_codegen.py DDL_FILE MYSQL_URL > terpseed/schema/terp_YYYY_MM_DD.py
 
 It loads the DDL into a scratch MariaDB/MySQL database (created and dropped
 here), reflects it with SQLAlchemy, and writes a Python module whose tables,
 columns, types, nullability, defaults, enum values, keys and indexes are the
 DDL's, in portable SQLAlchemy types so that the same metadata also builds the
-schema on SQLite.  ``tests/test_schema_chain.py`` regenerates the module and
-fails if the committed one differs, so the model cannot drift from the DDL.
+schema on SQLite.  ``tests/test_schema_chain.py`` regenerates every version's
+module (terpseed/schema/versions.py lists them) and fails if a committed one
+differs, so no model can drift from its DDL.
 """
 
 from __future__ import annotations
@@ -33,21 +34,23 @@ exactly what the DDL creates, which ``tests/test_schema_chain.py`` checks.
 
 import sqlalchemy as sa
 
-from terpseed.schema.defaults import NOW, NOW_ON_UPDATE
+from terpseed.schema.defaults import {defaults}
 
 metadata = sa.MetaData()
 '''
 
 
-def render_type(col_type) -> str:
+def render_type(col_type, is_json: bool = False) -> str:
     if isinstance(col_type, mysql.ENUM):
         values = ", ".join(repr(v) for v in col_type.enums)
         return f"sa.Enum({values}, create_constraint=True, native_enum=True)"
     if isinstance(col_type, mysql.TINYINT) and col_type.display_width == 1:
         return "sa.Boolean()"
-    if isinstance(col_type, mysql.LONGTEXT):
+    if isinstance(col_type, mysql.JSON) or (isinstance(col_type, mysql.LONGTEXT) and is_json):
         # MariaDB stores JSON as LONGTEXT utf8mb4_bin with a json_valid check.
         return "sa.JSON()"
+    if isinstance(col_type, mysql.LONGTEXT):
+        return "LONGTEXT"
     if isinstance(col_type, (mysql.INTEGER, sa.Integer)):
         return "sa.Integer()"
     if isinstance(col_type, mysql.VARCHAR):
@@ -87,11 +90,23 @@ def referential_rules(conn: sa.Connection) -> dict[str, tuple[str, str]]:
     return {name: (on_delete, on_update) for name, on_delete, on_update in rows}
 
 
-def render_table(insp: sa.Inspector, name: str, rules: dict) -> str:
+def json_columns(conn: sa.Connection) -> set[tuple[str, str]]:
+    """(table, column) of every JSON column: on MariaDB a LONGTEXT whose
+    column check is json_valid(), which reflection does not report."""
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE"
+        " FROM information_schema.CHECK_CONSTRAINTS"
+        " WHERE CONSTRAINT_SCHEMA = DATABASE() AND LEVEL = 'Column'"
+    )
+    return {(table, column) for table, column, clause in rows
+            if clause == f"json_valid(`{column}`)"}
+
+
+def render_table(insp: sa.Inspector, name: str, rules: dict, json_cols: set = frozenset()) -> str:
     pk = insp.get_pk_constraint(name)["constrained_columns"]
     lines = [f"sa.Table(\n    {name!r},\n    metadata,"]
     for col in insp.get_columns(name):
-        args = [repr(col["name"]), render_type(col["type"])]
+        args = [repr(col["name"]), render_type(col["type"], (name, col["name"]) in json_cols)]
         if col["name"] in pk:
             args.append("primary_key=True")
             if col.get("autoincrement"):
@@ -130,6 +145,23 @@ def render_table(insp: sa.Inspector, name: str, rules: dict) -> str:
     return "\n".join(lines)
 
 
+def render_module(conn: sa.Connection, ddl_name: str) -> str:
+    """The model module of the database ``conn`` is connected to, which holds
+    exactly what the DDL file ``ddl_name`` (schema-YYYY-MM-DD.sql) creates."""
+    rules = referential_rules(conn)
+    json_cols = json_columns(conn)
+    insp = sa.inspect(conn)
+    names = sorted(insp.get_table_names())
+    tables = [render_table(insp, n, rules, json_cols) + "\n" for n in names]
+    longtext = any(isinstance(c["type"], mysql.LONGTEXT) and (n, c["name"]) not in json_cols
+                   for n in names for c in insp.get_columns(n))
+    imported = ["NOW", "NOW_ON_UPDATE"] + (["LONGTEXT"] if longtext else [])
+    date = ddl_name.removeprefix("schema-").removesuffix(".sql")
+    header = HEADER.format(date=date, count=len(names), ddl_name=ddl_name,
+                           defaults=", ".join(imported))
+    return "\n".join([header] + tables)
+
+
 def generate(ddl: Path, url: str) -> str:
     server = sa.create_engine(url)
     scratch = f"terp_codegen_{uuid.uuid4().hex[:12]}"
@@ -140,14 +172,9 @@ def generate(ddl: Path, url: str) -> str:
         with engine.begin() as conn:
             load_ddl(conn, ddl)
         with engine.connect() as conn:
-            rules = referential_rules(conn)
-        insp = sa.inspect(engine)
-        names = sorted(insp.get_table_names())
-        date = ddl.stem.removeprefix("schema-")
-        body = [HEADER.format(date=date, count=len(names), ddl_name=ddl.name)]
-        body += [render_table(insp, n, rules) + "\n" for n in names]
+            module = render_module(conn, ddl.name)
         engine.dispose()
-        return "\n".join(body)
+        return module
     finally:
         with server.begin() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{scratch}`")

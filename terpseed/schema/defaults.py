@@ -1,10 +1,14 @@
-"""Server defaults that MySQL and SQLite spell differently.
+"""Server defaults and types that MySQL and SQLite spell differently.
 
 The TERP DDL writes ``DEFAULT (now())`` and ``DEFAULT (now()) ON UPDATE
 CURRENT_TIMESTAMP``.  SQLite knows neither ``now()`` nor ``ON UPDATE``, so the
 schema model uses these two elements, which each dialect compiles its own way.
+``LONGTEXT`` is MySQL's LONGTEXT (a text column that is not JSON) and plain
+TEXT elsewhere.
 """
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -39,3 +43,5 @@ def _current_timestamp_on_update_mysql(element, compiler, **kw):
 
 NOW = CurrentTimestamp()
 NOW_ON_UPDATE = CurrentTimestampOnUpdate()
+
+LONGTEXT = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
