@@ -233,7 +233,7 @@ def supply(ctx) -> Supply:
 
     opening = rhythm.Month(ctx.window_start - dt.timedelta(days=28), ctx.window_start - dt.timedelta(days=1),
                            OPENING_MONTHS)
-    periods = [opening] + rhythm.months(ctx.window_start, ctx.window_end)
+    periods = [opening] + rhythm.months(ctx.window_start, ctx.window_end, ctx.scenario.months)
     batches: list[Batch] = []
     pos: list[PurchaseOrder] = []
     for count, period in zip(rhythm.counts(periods, per_month), periods):
@@ -526,7 +526,7 @@ def trade(ctx) -> Trade:
     size_norm = sum(share / ORDER_SIZE[g] for g, share in group_share.items())
     earned = {g: ZERO for g in group_share}  # sales revenue so far, by group
 
-    months = rhythm.months(ctx.window_start, ctx.window_end)
+    months = rhythm.months(ctx.window_start, ctx.window_end, ctx.scenario.months)
     month_of = {(m.first.year, m.first.month): k for k, m in enumerate(months)}
     revenue_month = ctx.scenario.revenue / ctx.scenario.months * Decimal(str(ctx.params.scale))
     slots = _slots(ctx, rng, months, buyers)
