@@ -227,8 +227,12 @@ def supply(ctx) -> Supply:
     buyer = staff_with_job(ctx, "Buyer")[0]["id"]
     per_month = ctx.scaled(LOTS_PER_MONTH)
     # a flower lot is worth its share of a month's cost of sales (the other lines are
-    # worth little), so every month takes in what it sells, whatever the tiers
+    # worth little), so every month takes in what it sells, whatever the tiers; and
+    # what the lots before it fell short of that, or ran over (another line's lot, a
+    # small or a large one), so that stock does not drift off over the months
     lot_cogs = _monthly_cogs(ctx) * Decimal(str(INTAKE_COVER)) / Decimal(str(per_month * FLOWER_SHARE))
+    lot_expected = lot_cogs * Decimal(str(FLOWER_SHARE))  # what a lot, flower or not, brings on average
+    behind = ZERO  # what the lots so far fell short of lot_expected each
     rate = ctx.scenario.anomaly_rate
 
     opening = rhythm.Month(ctx.window_start - dt.timedelta(days=28), ctx.window_start - dt.timedelta(days=1),
@@ -247,14 +251,17 @@ def supply(ctx) -> Supply:
             if is_flower:
                 tier = weighted(rng, [(t, w) for t, _c, w in GROW_TIERS])
                 product = pick(rng, flower[tier] or [p for ps in flower.values() for p in ps])
-                qty = lot_cogs / product.unit_cogs * Decimal(str(rng.uniform(0.8, 1.2)))
-                qty = max(Decimal("25"), (qty / 5).quantize(Decimal(1)) * 5)
+                unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
+                worth = lot_cogs * Decimal(str(rng.uniform(0.8, 1.2))) + behind
+                worth = min(lot_cogs * 2, max(lot_cogs * Decimal("0.4"), worth))
+                qty = max(Decimal("25"), (worth / unit_cogs / 5).quantize(Decimal(1)) * 5)
                 grade = weighted(rng, GRADES)
             else:
                 product = pick(rng, other)
+                unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
                 qty = Decimal(rng.randrange(400, 3000, 50))
                 grade = None
-            unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
+            behind += lot_expected - qty * unit_cogs
             terms = "CONSIGNMENT" if rng.random() < INTAKE_CONSIGNMENT else pick(rng, ["COD", "NET_30", "NET_15"])
             if period is opening:
                 terms = "CONSIGNMENT"  # the opening stock is consigned: nothing owed before the books begin
