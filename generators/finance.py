@@ -389,11 +389,7 @@ def _bills(ctx, rng, td, end, next_id, controller) -> list[Bill]:
             key = (ret.line.batch.vendor_id, _settlement_period(ret.processed_at.date()), ret.line.batch.id)
             sold[key][0] -= ret.qty
             sold[key][1] -= q2(ret.qty * ret.line.unit_cogs)
-    batches = {b.id: b for b in td.batches}
-    periods = defaultdict(list)
-    for (vendor, period, batch_id), (qty, cost) in sorted(sold.items()):
-        if qty > 0 and cost > 0:
-            periods[(vendor, period)].append((batches[batch_id], qty, cost))
+    periods = _settlements(td.batches, sold)
     for (vendor, (first, last)), lines in sorted(periods.items()):
         date = _settlement_day(last)
         if date > end:
@@ -408,6 +404,31 @@ def _bills(ctx, rng, td, end, next_id, controller) -> list[Bill]:
     for bill in bills:
         _pay_bill(rng, bill, end, controller)
     return bills
+
+
+def _settlements(batches, sold: dict) -> dict:
+    """Each (vendor, half month)'s settlement lines, (batch, qty, cost), from what each
+    batch sold in it less what came back (``sold``).  A batch that came back more than
+    it sold in a half month (a return after the sale's settlement) has no line: its
+    cost comes off the vendor's other lines of that settlement (the largest first,
+    half of a line at most), or of the next, so the grower is paid for returned
+    goods only once they sell again."""
+    batches = {b.id: b for b in batches}
+    entries = defaultdict(list)
+    for (vendor, period, batch_id), (qty, cost) in sorted(sold.items()):
+        entries[(vendor, period)].append((batches[batch_id], qty, cost))
+    periods = {}
+    back = defaultdict(lambda: ZERO)  # vendor -> cost of returns no settlement has taken off yet
+    for (vendor, period), items in sorted(entries.items(), key=lambda kv: kv[0]):
+        lines = [[batch, qty, cost] for batch, qty, cost in items if qty > 0 and cost > 0]
+        back[vendor] += sum((-cost for _b, qty, cost in items if qty <= 0 and cost < 0), ZERO)
+        for line in sorted(lines, key=lambda l: (-l[2], l[0].id)):
+            part = min(back[vendor], q2(line[2] / 2))
+            line[2] -= part
+            back[vendor] -= part
+        if lines:
+            periods[(vendor, period)] = [tuple(line) for line in lines]
+    return periods
 
 
 def _settlement_period(day: dt.date) -> tuple[dt.date, dt.date]:

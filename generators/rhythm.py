@@ -2,10 +2,13 @@
 orders fall on.
 
 A whole month carries the scenario's monthly figures (its orders and revenue
-over its months); a month the window takes only part of (the window's last
-month, when it ends before the month does) carries them pro rata, by the
-working days it holds.  Orders fall on weekdays, and a few on Saturdays, spread
-evenly over the month so that no week runs dry.
+over its months).  A window that ends mid-month (``-x end``) also starts
+mid-month, so that it keeps its length: its two edge months, each taken only in
+part, carry the one month left over between them, shared by the working days
+each holds (a one-month window from the 22nd to the 21st carries one month's
+trade, not the 1.09 months its working days would weigh on their own).  Orders
+fall on weekdays, and a few on Saturdays, spread evenly over the month so that
+no week runs dry.
 """
 
 from __future__ import annotations
@@ -33,17 +36,28 @@ def _capacity(days) -> float:
     return sum(DAY_WEIGHT[d.weekday()] for d in days)
 
 
-def months(start: dt.date, end: dt.date) -> list[Month]:
-    """The calendar months ``start``..``end`` takes in, each with the share of a whole
-    month's trade it carries (its working days in the window over the month's)."""
-    out = []
+def months(start: dt.date, end: dt.date, length: int) -> list[Month]:
+    """The calendar months ``start``..``end`` (a window of ``length`` months) takes in,
+    each with the share of a whole month's trade it carries: 1.0 for a whole month;
+    the months the window takes only in part share what is left of ``length`` (the
+    window's months but its whole ones), each by its working days in the window
+    over the month's, so that the window carries ``length`` months in all."""
+    out, edges = [], []
     first = start.replace(day=1)
     while first <= end:
         following = (first + dt.timedelta(days=32)).replace(day=1)
         whole = [first + dt.timedelta(days=k) for k in range((following - first).days)]
         inside = [d for d in whole if start <= d <= end]
-        out.append(Month(inside[0], inside[-1], _capacity(inside) / _capacity(whole)))
+        share = _capacity(inside) / _capacity(whole)
+        if len(inside) < len(whole):
+            edges.append(len(out))
+        out.append(Month(inside[0], inside[-1], share))
         first = following
+    left_over = length - (len(out) - len(edges))
+    weight = sum(out[k].share for k in edges)
+    if edges and left_over > 0 and weight > 0:
+        for k in edges:
+            out[k] = Month(out[k].first, out[k].last, out[k].share * left_over / weight)
     return out
 
 

@@ -227,13 +227,17 @@ def supply(ctx) -> Supply:
     buyer = staff_with_job(ctx, "Buyer")[0]["id"]
     per_month = ctx.scaled(LOTS_PER_MONTH)
     # a flower lot is worth its share of a month's cost of sales (the other lines are
-    # worth little), so every month takes in what it sells, whatever the tiers
+    # worth little), so every month takes in what it sells, whatever the tiers; and
+    # what the lots before it fell short of that, or ran over (another line's lot, a
+    # small or a large one), so that stock does not drift off over the months
     lot_cogs = _monthly_cogs(ctx) * Decimal(str(INTAKE_COVER)) / Decimal(str(per_month * FLOWER_SHARE))
+    lot_expected = lot_cogs * Decimal(str(FLOWER_SHARE))  # what a lot, flower or not, brings on average
+    behind = ZERO  # what the lots so far fell short of lot_expected each
     rate = ctx.scenario.anomaly_rate
 
     opening = rhythm.Month(ctx.window_start - dt.timedelta(days=28), ctx.window_start - dt.timedelta(days=1),
                            OPENING_MONTHS)
-    periods = [opening] + rhythm.months(ctx.window_start, ctx.window_end)
+    periods = [opening] + rhythm.months(ctx.window_start, ctx.window_end, ctx.scenario.months)
     batches: list[Batch] = []
     pos: list[PurchaseOrder] = []
     for count, period in zip(rhythm.counts(periods, per_month), periods):
@@ -247,14 +251,17 @@ def supply(ctx) -> Supply:
             if is_flower:
                 tier = weighted(rng, [(t, w) for t, _c, w in GROW_TIERS])
                 product = pick(rng, flower[tier] or [p for ps in flower.values() for p in ps])
-                qty = lot_cogs / product.unit_cogs * Decimal(str(rng.uniform(0.8, 1.2)))
-                qty = max(Decimal("25"), (qty / 5).quantize(Decimal(1)) * 5)
+                unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
+                worth = lot_cogs * Decimal(str(rng.uniform(0.8, 1.2))) + behind
+                worth = min(lot_cogs * 2, max(lot_cogs * Decimal("0.4"), worth))
+                qty = max(Decimal("25"), (worth / unit_cogs / 5).quantize(Decimal(1)) * 5)
                 grade = weighted(rng, GRADES)
             else:
                 product = pick(rng, other)
+                unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
                 qty = Decimal(rng.randrange(400, 3000, 50))
                 grade = None
-            unit_cogs = q2(product.unit_cogs * Decimal(str(rng.uniform(0.9, 1.1))))
+            behind += lot_expected - qty * unit_cogs
             terms = "CONSIGNMENT" if rng.random() < INTAKE_CONSIGNMENT else pick(rng, ["COD", "NET_30", "NET_15"])
             if period is opening:
                 terms = "CONSIGNMENT"  # the opening stock is consigned: nothing owed before the books begin
@@ -429,16 +436,28 @@ def _client_weights(clients: list[dict]) -> list[tuple[dict, float]]:
 # lines, and how much bigger a whale's orders run than a regular's.
 ORDER_SPREAD = 0.45
 CLOSING_ORDERS = 8  # a month's last orders, sized closer to what it still lacks
+# Of the month's going size: the smallest an ordinary order is sized, and what its
+# lines come to at least (topped up with another line if they fall short), well
+# above chaos's small orders (anomalies.py: under a tenth of the average order)
+SMALLEST = Decimal("0.25")
+LEAST = Decimal("0.2")
 LINES_MEAN, LINES_SD, LINES_MAX = 3.0, 1.1, 6
 ORDER_SIZE = {True: 1.25, False: 0.85}  # is_whale -> relative order size
 FLOOR = 0.3  # of a group's fair share of the next order: a group ahead can still be drawn
 FLOWER_LINES = 0.92
+TOP_UP = Decimal("0.5")  # an order short of more than this share of its size takes another line
+CLOSE_TO = Decimal("0.98")  # the month's last sale, which nothing after makes up for: this close
 REMNANT = Decimal("0.25")  # what a line leaves of a batch, at most, before it takes it all
 CLEAR_OUT = 0.5  # how often a line takes the oldest batch's last units though they fall short
 FIFO_SPAN = 3    # a line draws on about the third-oldest batch that can fill it
 # sales (not cancelled) an order slot makes: a quote only when it converts
 SALE_YIELD = (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) * (1 - CANCEL_RATE)
-KEPT = 1 - CANCEL_RATE  # of a month's sales, those not called off
+# A sale called off, or one a quote converts into, after the last of its month's
+# sales could not be made up for: each comes while at least this many of its
+# month's earning sales are still to come, sized to what the month then lacks.
+MAKE_UP = 3
+CALL_OFF_DAYS = 4  # a sale is called off within this many days (hours, over a weekend)
+CONVERT_DAYS = 10  # a quote converts within this many days
 
 
 @dataclass
@@ -449,7 +468,9 @@ class _Slot:
     kind: str                   # normal, or an anomalies.ORDER_KINDS kind
     incomplete: bool
     first_of: dict | None = None  # the client whose first order this is
-    quote: bool = False           # a quote, which earns only if it converts, days later
+    quote: bool = False           # a quote, which earns only if it converts
+    converts_at: dt.datetime | None = None  # a quote: when it becomes a sale, if it does
+    called_off: bool = False      # a sale the client calls off (hours later)
 
     @property
     def priced(self) -> bool:
@@ -459,17 +480,26 @@ class _Slot:
     @property
     def earns(self) -> bool:
         """A sale that makes the month's revenue."""
-        return self.priced and not self.quote
+        return self.priced and not self.quote and not self.called_off
 
 
-def _slots(ctx, rng, months: list[rhythm.Month], buyers: list[dict]) -> list[_Slot]:
+def _slots(ctx, rng, months: list[rhythm.Month], buyers: list[dict], end: dt.datetime) -> list[_Slot]:
     """The month's order slots, whole months the scenario's orders a month (pro rata at
     the window's edges), on working days and hours; each one's kind (anomalies at the
-    scenario's rate); and a first order for every buyer, in the first two thirds of the
-    window, so every client trades."""
-    per_month = ctx.scenario.orders / ctx.scenario.months * ctx.params.scale / SALE_YIELD
+    scenario's rate); a first order for every buyer, in the first two thirds of the
+    window, so every client trades; and each month's quotes, the quotes that convert
+    and the sales called off, in the scenario's shares.  Each of these counts keeps
+    its running total on target (rhythm.counts), and a month's slots are its sales
+    and the slots that make none (quotes that do not convert, sales called off), so
+    that a month's sales are the scenario's orders a month."""
+    sales_month = ctx.scenario.orders / ctx.scenario.months * ctx.params.scale
+    per_month = sales_month / SALE_YIELD  # order slots a month
+    quotes = rhythm.counts(months, per_month * QUOTE_SHARE)
+    converted = rhythm.counts(months, per_month * QUOTE_SHARE * QUOTE_CONVERSION)
+    called_off = rhythm.counts(months, per_month * (1 - QUOTE_SHARE * (1 - QUOTE_CONVERSION)) * CANCEL_RATE)
     slots = []
-    for m, (count, month) in enumerate(zip(rhythm.counts(months, per_month), months)):
+    for m, (count, month) in enumerate(zip(rhythm.counts(months, sales_month), months)):
+        count += quotes[m] - converted[m] + called_off[m]
         slots += [(m, working_time(rng, day)) for day in rhythm.spread_days(rng, month, count)]
     slots.sort(key=lambda s: s[1])
     rate = ctx.scenario.anomaly_rate
@@ -480,9 +510,42 @@ def _slots(ctx, rng, months: list[rhythm.Month], buyers: list[dict]) -> list[_Sl
     for slot, client in zip(sorted(rng.sample(early, min(len(early), len(buyers))), key=lambda s: s.moment),
                             rng.sample(buyers, len(buyers))):
         slot.first_of = client
-    for slot in out:
-        slot.quote = slot.kind == "normal" and slot.first_of is None and rng.random() < QUOTE_SHARE
+    for m in range(len(months)):
+        mine = [s for s in out if s.month == m]
+        if mine:
+            _quotes_and_call_offs(rng, mine, quotes[m], converted[m], called_off[m], end)
     return out
+
+
+def _quotes_and_call_offs(rng, mine: list[_Slot], quotes: int, converted: int, called_off: int,
+                          end: dt.datetime) -> None:
+    """Which of a month's slots (``mine``, in time order) are quotes, which of those
+    convert and when, and which sales are called off: a converted quote's sale, or a
+    sale called off, comes while MAKE_UP of the month's earning sales are still to
+    come (and a sale is called off within the window)."""
+    free = [s for s in mine if s.kind == "normal" and s.first_of is None]
+    # the quotes that convert first, where the month has room for their sales
+    # (whichever of its priced slots turn out quotes)
+    priced = [s.moment for s in mine if s.priced]
+    last = priced[-MAKE_UP - quotes] if len(priced) >= MAKE_UP + quotes else mine[0].moment
+    room = [(s, days) for s in free if (days := _days_before(s.moment, last))]
+    for slot, days in rng.sample(room, min(converted, quotes, len(room))):
+        slot.quote, slot.converts_at = True, working_time(rng, pick(rng, days))
+    rest = [s for s in free if not s.quote]
+    for slot in rng.sample(rest, min(quotes - sum(s.quote for s in free), len(rest))):
+        slot.quote = True
+    earning = [s.moment for s in mine if s.earns]
+    last = earning[-MAKE_UP] if len(earning) >= MAKE_UP else mine[0].moment
+    cut = min(last, end - dt.timedelta(days=CALL_OFF_DAYS))
+    callable_ = [s for s in mine if not s.quote and s.first_of is None and s.moment < cut]
+    for slot in rng.sample(callable_, min(called_off, len(callable_))):
+        slot.called_off = True
+
+
+def _days_before(moment: dt.datetime, limit: dt.datetime) -> list[dt.date]:
+    """The weekdays after ``moment``'s, within CONVERT_DAYS of it, before ``limit``'s."""
+    days = (moment.date() + dt.timedelta(days=k) for k in range(1, CONVERT_DAYS + 1))
+    return [d for d in days if d < limit.date() and d.weekday() < 5]
 
 
 def _confirmed(rng, created: dt.datetime, end: dt.datetime) -> dt.datetime:
@@ -494,10 +557,8 @@ def _confirmed(rng, created: dt.datetime, end: dt.datetime) -> dt.datetime:
 
 
 def _cancelled(rng, confirmed: dt.datetime, end: dt.datetime) -> dt.datetime | None:
-    """When the client calls off a sale (CANCEL_RATE of them), hours after it was
-    confirmed; None: it goes ahead (or is called off only after the window)."""
-    if rng.random() >= CANCEL_RATE:
-        return None
+    """When the client calls off a sale, hours after it was confirmed; None: only
+    after the window."""
     when = in_office_hours(rng, confirmed + dt.timedelta(hours=rng.randint(1, 20)))
     return when if when < end else None
 
@@ -526,17 +587,17 @@ def trade(ctx) -> Trade:
     size_norm = sum(share / ORDER_SIZE[g] for g, share in group_share.items())
     earned = {g: ZERO for g in group_share}  # sales revenue so far, by group
 
-    months = rhythm.months(ctx.window_start, ctx.window_end)
+    months = rhythm.months(ctx.window_start, ctx.window_end, ctx.scenario.months)
     month_of = {(m.first.year, m.first.month): k for k, m in enumerate(months)}
     revenue_month = ctx.scenario.revenue / ctx.scenario.months * Decimal(str(ctx.params.scale))
-    slots = _slots(ctx, rng, months, buyers)
+    slots = _slots(ctx, rng, months, buyers, end)
     # each month's revenue, what its sales (not cancelled) have made so far, its earning slots left
     goal = [revenue_month * Decimal(str(m.share)) for m in months]
     made = [ZERO for _m in months]
     left = [0 for _m in months]
     for slot in slots:
         left[slot.month] += slot.earns
-    going = [goal[k] / Decimal(str(max(1, left[k]) * KEPT)) for k in range(len(months))]
+    going = [goal[k] / Decimal(str(max(1, left[k]))) for k in range(len(months))]
     by_live = sorted(batches, key=lambda b: b.live_at)
 
     orders: list[Order] = []
@@ -581,20 +642,21 @@ def trade(ctx) -> Trade:
 
     def order_size(slot: _Slot) -> Decimal:
         """What an order should come to: a sale, the revenue its month still lacks over
-        the sales it has left (within bounds of the month's going size), spread less as
-        the month's last sales come, which nothing after them could make up for; a quote,
-        the going size (it earns in the month it converts, if it does)."""
+        the earning sales it has left (within bounds of the month's going size), spread
+        less as the month's last sales come, which nothing after them could make up
+        for (the last one is what the month lacks); a quote or a sale that will be
+        called off, the going size (a quote earns in its month if it converts)."""
         k = slot.month
         if not slot.priced:
             return ZERO
-        if slot.quote:
+        if not slot.earns:  # a quote, or a sale called off
             return going[k] * Decimal(str(rng.lognormvariate(-ORDER_SPREAD ** 2 / 2, ORDER_SPREAD)))
-        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k]) * KEPT))
-        spread = ORDER_SPREAD * min(1.0, left[k] / CLOSING_ORDERS) ** 0.5
+        size = (goal[k] - made[k]) / Decimal(str(max(1, left[k])))
         left[k] -= 1
-        size = min(going[k] * Decimal("2.5"), max(going[k] * Decimal("0.15"), size))
-        # never as small as chaos's small orders (a tenth of the going size): those are anomalies
-        return max(going[k] * Decimal("0.15"), size * Decimal(str(rng.lognormvariate(-spread ** 2 / 2, spread))))
+        spread = ORDER_SPREAD * min(1.0, left[k] / CLOSING_ORDERS) ** 0.5
+        floor = going[k] * SMALLEST
+        size = min(going[k] * Decimal("2.5"), max(floor, size))
+        return max(floor, size * Decimal(str(rng.lognormvariate(-spread ** 2 / 2, spread))))
 
     def choose_client(slot: _Slot, size: Decimal) -> dict:
         """The slot's client: whales or regulars, whichever group is further behind its
@@ -607,7 +669,11 @@ def trade(ctx) -> Trade:
         group = weighted(rng, lag)
         return weighted(rng, groups[group], group_total[group])
 
-    def make_lines(moment: dt.datetime, client: dict, reserve: bool, target: Decimal, kind: str) -> list[Line]:
+    def make_lines(moment: dt.datetime, client: dict, reserve: bool, target: Decimal, kind: str,
+                   at_least: Decimal = ZERO) -> list[Line]:
+        """The lines of an order that should come to ``target``, and to ``at_least`` at
+        least, as far as the shelves go (small orders and comps: a pound or less, a few
+        units, whatever they come to)."""
         nonlocal line_no
         small = kind in ("small", "comp")
         n_lines = rng.choice((1, 2)) if small else \
@@ -616,7 +682,17 @@ def trade(ctx) -> Trade:
         forced = anomalies.forced_margin(rng, kind)
         lines, used = [], set()
         restock(moment)
-        for part in parts:
+        # what the order still lacks: a line that falls short of its part (a batch's
+        # last units, a batch too small) leaves the rest to the lines after it, and an
+        # order short of ``at_least`` once its lines are drawn takes another line
+        still, k = target, 0
+        while k < len(parts) or (not small and target - still < at_least and len(lines) < LINES_MAX
+                                 and k < 2 * LINES_MAX):
+            lack = max(still, at_least - (target - still))
+            part = parts[k] / sum(parts[k:]) if k < len(parts) else 1.0
+            k += 1
+            if not small and lack <= 0:
+                break
             flower = rng.random() < FLOWER_LINES
             pool = available(moment, flower, used) or available(moment, not flower, used)
             if not pool:
@@ -624,7 +700,7 @@ def trade(ctx) -> Trade:
             outlier = anomalies.outlier_margin(rng, rate) if forced is None and kind != "comp" else None
             margin = forced if forced is not None else outlier if outlier is not None else \
                 min(0.40, max(0.12, rng.gauss(margin_mean, MARGIN_SPREAD / 2)))
-            line_target = target * Decimal(str(part / sum(parts)))
+            line_target = lack * Decimal(str(part))
             if small:  # a pound or less, a few units: any batch will do, older stock first
                 batch = pool[min(len(pool) - 1, int(rng.random() ** 2 * len(pool)))]
                 want = anomalies.small_quantity(rng, batch.product.uom == "LB")
@@ -679,6 +755,7 @@ def trade(ctx) -> Trade:
                               original_cogs=original, unit_price=price, margin_source=source,
                               cogs_overridden=cogs_overridden,
                               margin_overridden=source == "MANUAL"))
+            still -= lines[-1].line_total
             if reserve:
                 batch.remaining -= qty
         return lines
@@ -695,11 +772,16 @@ def trade(ctx) -> Trade:
 
     for slot in slots:
         moment, kind = slot.moment, slot.kind
+        closing = slot.earns and left[slot.month] == 1  # the month's last sale: what it lacks
         size = order_size(slot)
         client = choose_client(slot, size)
-        target = size * Decimal(str(ORDER_SIZE[is_whale(client)] * size_norm))
+        target = size if closing else size * Decimal(str(ORDER_SIZE[is_whale(client)] * size_norm))
         is_quote = slot.quote
-        lines = make_lines(moment, client, not is_quote, target, kind)
+        # an order short of its size by more than TOP_UP (its month's later sales make up
+        # the rest), or of LEAST, takes another line; the month's last sale, of CLOSE_TO
+        at_least = max(target * (CLOSE_TO if closing else 1 - TOP_UP), going[slot.month] * LEAST) \
+            if slot.priced else ZERO
+        lines = make_lines(moment, client, not is_quote, target, kind, at_least)
         if not lines:
             continue
         terms = weighted(rng, SALE_TERMS)
@@ -714,7 +796,7 @@ def trade(ctx) -> Trade:
             order = Order(ctx.id(len(orders) + 1), f"ORD-{sale_no:06d}", "SALE", client,
                           rep_of[client["id"]], moment, lines, terms,
                           confirmed_at=_confirmed(rng, moment, end), anomaly=kind, incomplete=slot.incomplete)
-            order.cancelled_at = None if slot.first_of else _cancelled(rng, order.confirmed_at, end)
+            order.cancelled_at = _cancelled(rng, order.confirmed_at, end) if slot.called_off else None
             for line in lines:  # make_lines reserved the stock; record the movement
                 line.batch.movements.append((order.confirmed_at, "SALE", -line.qty, "ORDER", order.id,
                                              f"Sold on {order.number}", order.rep))
@@ -723,9 +805,9 @@ def trade(ctx) -> Trade:
             else:
                 earn(order)
         orders.append(order)
-        if is_quote and rng.random() < QUOTE_CONVERSION:
-            when = _business_time(rng, moment.date() + dt.timedelta(days=rng.randint(1, 10)))
-            if when < end and all(l.batch.remaining >= l.qty for l in lines):
+        if slot.converts_at:
+            when = slot.converts_at
+            if all(l.batch.remaining >= l.qty for l in lines):
                 sale_no += 1
                 copy = [Line(ctx.id(line_no + k + 1), l.batch, l.qty, l.unit_cogs, l.original_cogs,
                              l.unit_price, l.margin_source, l.cogs_overridden, l.margin_overridden)

@@ -11,11 +11,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
+from generators import rhythm
 from generators.anomalies import expected_shares
-from terpseed.scenarios import SCENARIOS
+from generators.trade import trade
+from terpseed.scenarios import SCENARIOS, window_start
 from terpseed.schema import metadata
+from tests.support import world
 from tests.test_trade_data import rows
 
 T = metadata.tables
@@ -46,11 +50,45 @@ def test_every_whole_month_carries_the_monthly_orders_and_revenue(seeded):
     """Steady months: each whole month's sales (not cancelled) are the scenario's
     orders and revenue a month, within 10% (3 orders at least) and 5%."""
     scenario, scale = _scenario(seeded)
+    o = T["orders"]
+    _assert_steady_months(scenario, scale, rows(seeded, sa.select(o.c.created_at, o.c.total).where(_sales(o))))
+
+
+@pytest.mark.parametrize("scenario", ["light", "edgeCases", "chaos"])
+@pytest.mark.parametrize("end", ["2025-10-31", "2026-03-15"])
+@pytest.mark.parametrize("seed", ["12345", "3"])
+def test_months_hold_for_any_window_end_and_seed(scenario, end, seed):
+    """The same, for a window ending on a month's last day or in mid-month, and
+    another seed: the orders the seeds write (their trading simulation), no
+    database; and, but in chaos, no order as small as chaos's small orders."""
+    w = world(scenario=scenario, end=end, seed=seed)
+    orders = w.dataset(trade).orders
+    _assert_steady_months(w.params.scenario, 1.0, [(o.created, o.total) for o in orders
+                                                    if o.kind == "SALE" and not o.cancelled_at])
+    if not w.params.scenario.anomaly_rate:
+        tiny = w.params.scenario.revenue / w.params.scenario.orders / 10
+        assert not [o.number for o in orders if len(o.lines) <= 2 and o.total < tiny]
+
+
+def test_a_window_carries_its_length_in_months():
+    """Whole months carry a month's trade each; a window's edge months (it ends
+    mid-month) share the one month left over, so the window carries its length."""
+    for end in (dt.date(2025, 10, 31), dt.date(2025, 11, 21), dt.date(2026, 3, 15), dt.date(2024, 2, 29)):
+        for length in (1, 6, 9, 22):
+            months = rhythm.months(window_start(end, length), end, length)
+            assert abs(sum(m.share for m in months) - length) < 1e-9, (end, length)
+            assert all(m.share == 1.0 for m in months if m.first.day == 1 and
+                       (m.last + dt.timedelta(days=1)).day == 1), (end, length)
+
+
+def _assert_steady_months(scenario, scale: float, sales) -> None:
+    """Each whole month of ``scenario``'s window, in ``sales`` (when made, total), is its
+    orders and revenue a month, within 10% (3 orders at least) and 5%; a window with
+    no whole month carries its one month's."""
     orders_month = scenario.orders / scenario.months * scale
     revenue_month = scenario.revenue / scenario.months * D(str(scale))
-    o = T["orders"]
     count, revenue = Counter(), defaultdict(D)
-    for created, total in rows(seeded, sa.select(o.c.created_at, o.c.total).where(_sales(o))):
+    for created, total in sales:
         count[(created.year, created.month)] += 1
         revenue[(created.year, created.month)] += total
     months = _whole_months(scenario.window_start, scenario.window_end)
