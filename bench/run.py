@@ -115,9 +115,11 @@ def _world(scenario: str, scale: float):
     from terpseed.params import parse_seed_params
     from terpseed.world import World
 
+    from terpseed.schema_view import base
+
     steps = seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
-    params = parse_seed_params({"scenario": scenario, "scale": str(scale)})
-    return params, steps, World(params, steps)
+    params = parse_seed_params({"scenario": scenario, "scale": str(scale), "schema": base().date})
+    return params, steps, World(params, steps, view=base())
 
 
 def final_rows(scenario: str, scale: float) -> dict[str, list[dict]]:

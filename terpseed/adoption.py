@@ -32,7 +32,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from terpseed import relations
-from terpseed.schema import metadata
 
 # Tables TERP fills itself, and how a row is known apart from its id.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -142,17 +141,26 @@ class Adoption:
                     for t, pairs in loaded.items()})
 
 
-def read(connection: sa.Connection, tables) -> Adoption:
+def read(connection: sa.Connection, tables, target=None) -> Adoption:
     """The rows the seeds did not write in the ``ADOPTABLE`` tables among
-    ``tables``, by natural key (the lowest id when TERP holds a key twice)."""
+    ``tables``, by natural key (the lowest id when TERP holds a key twice),
+    read in the TERP schema version the database holds (``target``, a
+    terpseed.schema_view.SchemaView; the first version by default) and given
+    back with the names the generators write."""
+    from terpseed.schema_view import base
+
+    target = target or base()
     present = set(sa.inspect(connection).get_table_names())
     found: dict[str, dict[tuple, dict]] = {}
-    for name in sorted(set(tables) & set(NATURAL_KEYS) & present):
-        table = metadata.tables[name]
+    for name in sorted(set(tables) & set(NATURAL_KEYS)):
+        if not target.has(name) or target.name(name) not in present:
+            continue
+        table = target.table(name)
+        names = target.projection(name).columns  # generated column -> the version's (None: gone)
         query = sa.select(table).where(table.c.id <= SEED_ID_BASE).order_by(table.c.id)
         rows: dict[tuple, dict] = {}
         for row in connection.execute(query).mappings():
-            row = dict(row)
+            row = {g: (row[c] if c else None) for g, c in names.items()}
             rows.setdefault(tuple(row[c] for c in NATURAL_KEYS[name]), row)
         found[name] = rows
     connection.commit()

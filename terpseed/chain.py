@@ -6,6 +6,7 @@ drives seed.ini (the seed revisions, with their own version table).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from alembic.runtime.migration import StampStep
 from terpseed import approval, record
 from terpseed.adoption import Adoption
 from terpseed.adoption import read as read_terp_rows
+from terpseed.recognise import recognise
+from terpseed.schema_view import SchemaView, view
 from terpseed import params as P
 from terpseed import target as T
 from terpseed.errors import SeedError
@@ -123,15 +126,18 @@ def run_seed_chain(context) -> None:
         _run_seed_chain(context)
 
 
-def _seed_run(context, params: P.SeedParams, dialect: str, adoption: Adoption | None = None) -> SeedRun:
-    """The run of these arguments (and TERP's rows it adopts), where the revisions find it."""
+def _seed_run(context, params: P.SeedParams, dialect: str, adoption: Adoption | None = None,
+              target: SchemaView | None = None) -> SeedRun:
+    """The run of these arguments (and TERP's rows it adopts, in the TERP schema
+    version it writes), where the revisions find it."""
     adoption = adoption or Adoption()
-    key = params.describe() + (f" adopted={adoption.digest()}" if adoption else "")
+    target = target or view(params.schema)
+    key = params.describe() + f" writes={target.date}" + (f" adopted={adoption.digest()}" if adoption else "")
     cache = PlanCache.open(key) if params.cache else NoCache()
     run = SeedRun(
         params=params,
-        renderer=SqlRenderer(dialect, bytecode_dir=cache.templates_bytecode),
-        world=World(params, seed_steps(context.script), cache=cache, adoption=adoption),
+        renderer=SqlRenderer(dialect, metadata=target.metadata, bytecode_dir=cache.templates_bytecode),
+        world=World(params, seed_steps(context.script), cache=cache, adoption=adoption, view=target),
         progress=progress_for(params.quiet, context.is_offline_mode()),
         version_table=_version_table(context, SEED_VERSION_TABLE),
     )
@@ -155,10 +161,10 @@ def _run_seed_chain(context) -> None:
             **opts, literal_binds=True, dialect_opts={"paramstyle": "named"}, **common
         )
         pending = _writing_steps(context)
-        params, adoption = requested, Adoption()
-        if target is not None:  # rendered against a database: its seed and TERP's rows
-            params, adoption = _against(target, context, requested, x_args, pending)
-        run = _seed_run(context, params, dialect, adoption)
+        params, adoption, writes = requested, Adoption(), view(requested.schema)
+        if target is not None:  # rendered against a database: its seed, schema and TERP's rows
+            params, adoption, writes = _against(target, context, requested, x_args, pending)
+        run = _seed_run(context, params, dialect, adoption, writes)
         _verify_approval(run, pending)
         impl = context.get_context().impl
         impl.static_output(f"-- TERP seed SQL: {params.describe()} dialect={dialect}")
@@ -185,21 +191,22 @@ def _run_seed_chain(context) -> None:
         connection.commit()
         pending = _writing_steps(context)
         applied = _applied(connection, context.script)
-        params, adoption = _seed_of(connection, context, requested, x_args, pending, applied, target.shown)
+        params, adoption, writes = _seed_of(connection, context, requested, x_args, pending, applied,
+                                            target.shown)
         held = record.read(connection)
-        run = _seed_run(context, params, dialect, adoption)
+        run = _seed_run(context, params, dialect, adoption, writes)
         _verify_approval(run, pending)
         if pending:
             require_schema(connection, run.world.steps, target.shown)
             if applied - set(held.arguments):
                 _record_earlier_seed(connection, context.script, run, applied - set(held.arguments),
                                      target.shown)
-            deleting = deleted_tables(pending)
+            deleting = [t for t in deleted_tables(pending) if run.world.view.has(t)]
             if deleting:
                 require_recorded_runs(connection, run.world, pending, target.shown)
             hashing = _start_hashing(connection, run, deleting, applied)
             try:
-                _preflight_drift(connection, pending, params, target.shown, run.world.cache)
+                _preflight_drift(connection, pending, params, target.shown, run.world.cache, run.world.view)
             except BaseException:
                 if hashing:
                     hashing.join()
@@ -224,20 +231,38 @@ def _run_seed_chain(context) -> None:
 
 
 def _seed_of(connection, context, requested: P.SeedParams, x_args: dict, pending: list, applied: set[str],
-             shown_url: str) -> tuple[P.SeedParams, Adoption]:
-    """The arguments a run on this database uses (terpseed/record.py) and TERP's
-    own rows it adopts (terpseed/adoption.py): those the database's seed
-    recorded, and for the tables the pending upgrades write, those there now."""
+             shown_url: str) -> tuple[P.SeedParams, Adoption, SchemaView]:
+    """What a run on this database uses: the arguments (terpseed/record.py),
+    TERP's own rows it adopts (terpseed/adoption.py: those the database's seed
+    recorded, and for the tables the pending upgrades write, those there now)
+    and the TERP schema version it writes (terpseed/recognise.py: the one the
+    database holds, or -x schema)."""
+    import sys
+
+    writes = view(requested.schema) if requested.schema else None
+    if writes is None:
+        found = recognise(connection)
+        writes = view(found.version.date)
+        if pending and not requested.quiet:
+            sys.stderr.write(f"schema: {shown_url} holds {found.describe()}\n")
     held = record.read(connection)
     params = record.reconcile(requested, x_args, held, applied, shown_url)
+    upgrading = any(s.is_upgrade for s in pending)
+    if params.schema is None:
+        params = dataclasses.replace(params, schema=writes.date)
+    elif upgrading and params.schema != writes.date:
+        raise SeedError(
+            f"{shown_url} holds a seed written for TERP's schema of {params.schema}, but its schema is"
+            f" now {writes.date}; nothing was written. Take the seed out first (alembic -c seed.ini"
+            f" downgrade base: it reads what the seed wrote in the schema it has now), then seed again")
     writing = {step.table for s in pending if s.is_upgrade
                for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)}
-    fresh = read_terp_rows(connection, writing) if writing else Adoption()
-    return params, fresh.merged(held.adoption)
+    fresh = read_terp_rows(connection, writing, writes) if writing else Adoption()
+    return params, fresh.merged(held.adoption), writes
 
 
 def _against(target: T.Target, context, requested: P.SeedParams, x_args: dict,
-             pending: list) -> tuple[P.SeedParams, Adoption]:
+             pending: list) -> tuple[P.SeedParams, Adoption, SchemaView]:
     """``--sql`` with a database named (-x url, SEED_DATABASE_URL): the script
     is rendered for that database, with the arguments of its seed and TERP's
     rows it holds, read (and only read) before anything is rendered."""
@@ -328,19 +353,22 @@ def _require_confirmation(params: P.SeedParams, pending: list, target: T.Target)
         )
 
 
-def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str, cache) -> None:
+def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str, cache,
+                     run_view: SchemaView) -> None:
     """Compare the live schema with the model for every table the pending
     revisions touch; errors stop the run (unless -x preflight=warn)."""
     import sys
 
     from terpseed.drift import describe, drift, schema_snapshot
 
-    tables = {step.table for s in pending for step in getattr(s.revision.module, "STEPS", ())}
+    target = run_view
+    tables = {target.name(step.table) for s in pending for step in getattr(s.revision.module, "STEPS", ())
+              if target.has(step.table)}
     if cache.enabled:  # the same schema gives the same answer: look it up by its digest
-        errors, warnings = cache.remember(f"drift/{schema_snapshot(connection, tables)}",
-                                          lambda: drift(connection, tables))
+        errors, warnings = cache.remember(f"drift/{target.date}/{schema_snapshot(connection, tables)}",
+                                          lambda: drift(connection, tables, target.metadata))
     else:
-        errors, warnings = drift(connection, tables)
+        errors, warnings = drift(connection, tables, target.metadata)
     connection.commit()
     if errors and params.preflight == "warn":
         warnings = {**warnings, **{t: errors[t] + warnings.get(t, []) for t in errors}}

@@ -6,10 +6,10 @@
     python -m terpseed approve [-x scenario=...] [-x seed=...] [-x scale=...] [-x dialect=mysql]
 
 ``seed`` builds the schema with the schema chain when the target has none (a
-database that already has the TERP tables, for example one created from the
-DDL file, is left as it is), up to the revision of the schema version the
-seeds are written for (terpseed/schema/versions.py, ``seeds_version``: today
-2025-11-21, ``0001_terp_schema``), not the chain's head; it applies the seed chain up to head and prints rows
+database that already has the TERP tables, for example one created from one
+of TERP's DDL files, is left as it is, and seeded in the version it holds),
+up to TERP's newest schema (the chain's head) or ``-x schema``'s version; it
+applies the seed chain up to head and prints rows
 per table and the time taken; on a database that already holds a seed of
 other arguments it refuses and says so (``reseed`` takes that seed out
 first), and with the same arguments it has nothing to do and says so.  The
@@ -21,6 +21,7 @@ over Alembic's own commands; DBAs can run ``alembic -c seed.ini ...`` instead.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -35,7 +36,6 @@ from terpseed import target as T
 from terpseed.errors import SeedError
 from terpseed.failures import reported_failures
 from terpseed.params import SEED_OPTIONS, check_options, parse_seed_params
-from terpseed.schema import metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,17 +47,23 @@ def _config(ini: str, x_args: list[str]) -> Config:
 
 
 def row_counts(connection: sa.Connection) -> dict[str, int]:
+    """Rows of every TERP table of the version the database holds (terpseed/recognise.py)."""
+    from terpseed.recognise import recognise
+
+    model = recognise(connection).version.metadata
     present = set(sa.inspect(connection).get_table_names())
     return {
         name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-        for name, table in sorted(metadata.tables.items())
+        for name, table in sorted(model.tables.items())
         if name in present
     }
 
 
 def _has_terp_schema(connection: sa.Connection) -> tuple[bool, bool]:
+    from terpseed.schema.versions import VERSIONS
+
     names = set(sa.inspect(connection).get_table_names())
-    return bool(names & set(metadata.tables)), "alembic_version" in names
+    return any(names & set(v.metadata.tables) for v in VERSIONS), "alembic_version" in names
 
 
 def print_summary(console: Console, counts: dict[str, int], title: str) -> None:
@@ -71,7 +77,7 @@ def print_summary(console: Console, counts: dict[str, int], title: str) -> None:
     console.print(table)
     filled = sum(1 for c in counts.values() if c)
     console.print(
-        f"{filled} of {len(metadata.tables)} tables have rows;"
+        f"{filled} of {len(counts)} tables have rows;"
         f" {sum(counts.values()):,} rows in all."
     )
 
@@ -115,6 +121,8 @@ def cmd_seed(x_args: list[str], console: Console, reseed: bool = False) -> None:
     started = time.perf_counter()
     asked = record.Arguments.of(params)
     holds, applied = _held_seed(engine, tgt) if has_tables else (None, set())
+    if holds and "schema" not in x:  # the seed stays in the schema version it was written for
+        asked = dataclasses.replace(asked, schema=holds.schema)
     if applied and holds != asked and not reseed:
         held = holds.describe() if holds else "a seed whose arguments it did not record"
         raise SeedError(
@@ -133,9 +141,14 @@ def cmd_seed(x_args: list[str], console: Console, reseed: bool = False) -> None:
         print_summary(console, counts, f"{tgt.shown}: {params.describe()}")
         return
     if not has_tables or managed:
-        _schema_step(engine, tgt, schema_x, console)
+        _schema_step(engine, tgt, schema_x, console, params.schema)
     else:
         console.print(f"schema: {tgt.shown} already has the TERP tables; leaving the schema as it is")
+    if params.schema is None:  # the version the database holds now: what the seeds write
+        from terpseed.recognise import recognise
+
+        with T.connect(engine, tgt) as conn:
+            params = dataclasses.replace(params, schema=recognise(conn).version.date)
     console.print(f"seeds: alembic -c seed.ini upgrade head ({params.describe()})")
     command.upgrade(_config("seed.ini", x_args), "head")
     elapsed = time.perf_counter() - started
@@ -146,29 +159,22 @@ def cmd_seed(x_args: list[str], console: Console, reseed: bool = False) -> None:
     console.print(f"seeded in {elapsed:.1f} s")
 
 
-def _schema_step(engine: sa.Engine, tgt: T.Target, schema_x: list[str], console: Console) -> None:
-    """Bring the schema chain to the version the seeds are written for; refuse
-    a schema the chain took further (the seeds would not fit it)."""
+def _schema_step(engine: sa.Engine, tgt: T.Target, schema_x: list[str], console: Console,
+                 wanted_date: str | None) -> None:
+    """Build the schema with the schema chain: TERP's newest version, or the
+    one ``-x schema`` names; a schema the chain already built is left as it
+    is (the seeds write the version it holds)."""
     from alembic.migration import MigrationContext
 
-    from terpseed.schema.versions import VERSIONS, seeds_version
+    from terpseed.schema.versions import by_revision, latest, version
 
-    wanted = seeds_version()
     with T.connect(engine, tgt) as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-    order = [v.revision for v in VERSIONS]
-    if current is not None and (current not in order or order.index(current) > order.index(wanted.revision)):
-        shown = f"TERP's {VERSIONS[order.index(current)].date} schema" if current in order else "an unknown schema"
-        raise SeedError(
-            f"{tgt.shown} holds {shown} (alembic.ini revision {current}); the seeds are written for"
-            f" the {wanted.date} schema and nothing was written. `alembic downgrade {wanted.revision}`"
-            " brings the schema back to it"
-        )
-    if current == wanted.revision:
-        console.print(f"schema: {tgt.shown} has TERP's {wanted.date} schema ({wanted.revision})")
+    if current is not None:
+        console.print(f"schema: {tgt.shown} has TERP's {by_revision(current).date} schema ({current})")
         return
-    console.print(f"schema: alembic upgrade {wanted.revision} (TERP's {wanted.date} schema, the one"
-                  f" the seeds are written for) on {tgt.shown}")
+    wanted = version(wanted_date) if wanted_date else latest()
+    console.print(f"schema: alembic upgrade {wanted.revision} (TERP's {wanted.date} schema) on {tgt.shown}")
     command.upgrade(_config("alembic.ini", schema_x), wanted.revision)
 
 
@@ -187,6 +193,7 @@ def cmd_approve(x_args: list[str], console: Console) -> None:
     from terpseed.params import parse_dialect
     from terpseed.render import SqlRenderer
     from terpseed.runtime import SeedRun
+    from terpseed.schema_view import view
     from terpseed.world import World, collector_paused
 
     x = _x_dict(x_args)
@@ -194,7 +201,9 @@ def cmd_approve(x_args: list[str], console: Console) -> None:
     params = parse_seed_params(x)
     dialect = parse_dialect(x)
     script = ScriptDirectory.from_config(_config("seed.ini", []))
-    run = SeedRun(params, SqlRenderer(dialect), World(params, seed_steps(script)))
+    target = view(params.schema)
+    run = SeedRun(params, SqlRenderer(dialect, metadata=target.metadata),
+                  World(params, seed_steps(script), view=target))
     revisions = [(sc.revision, list(getattr(sc.module, "STEPS", ())))
                  for sc in reversed(list(script.walk_revisions()))]
     with collector_paused():

@@ -41,8 +41,11 @@ def _flatten(diffs: list) -> list[tuple]:
     return out
 
 
-def drift(connection: sa.Connection, tables: Iterable[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(errors, warnings), each {table: [problem, ...]}."""
+def drift(connection: sa.Connection, tables: Iterable[str],
+          model: sa.MetaData | None = None) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(errors, warnings), each {table: [problem, ...]}, against ``model`` (the
+    TERP version the run writes; the first version by default)."""
+    model = model if model is not None else metadata
     wanted = set(tables)
 
     compare_keys = connection.dialect.name != "sqlite"  # SQLite reflects keys without their names
@@ -58,7 +61,7 @@ def drift(connection: sa.Connection, tables: Iterable[str]) -> tuple[dict[str, l
         "compare_type": True, "compare_server_default": True, "include_object": include})
     errors: dict[str, list[str]] = defaultdict(list)
     warnings: dict[str, list[str]] = defaultdict(list)
-    for diff in _flatten(compare_metadata(context, metadata)):
+    for diff in _flatten(compare_metadata(context, _only(model, wanted))):
         kind = diff[0]
         if kind == "add_table":
             errors[diff[1].name].append("table missing")
@@ -86,6 +89,11 @@ def drift(connection: sa.Connection, tables: Iterable[str]) -> tuple[dict[str, l
             columns = ", ".join(c.name for c in key.columns)
             warnings[key.table.name].append(f"key {key.name or '(unnamed)'} ({columns}): {where}")
     return dict(errors), dict(warnings)
+
+
+def _only(model: sa.MetaData, tables: set[str]) -> sa.MetaData:
+    """The model's ``tables`` (and what their keys refer to), for the comparison."""
+    return model
 
 
 SNAPSHOT = {  # what the comparison can see of the live schema, minus statistics

@@ -25,7 +25,6 @@ from sqlalchemy.dialects import mysql
 
 from terpseed import relations
 from terpseed.render import id_ranges, json_text
-from terpseed.schema import metadata
 from terpseed.world import Step, World
 
 SAMPLE = 5
@@ -41,8 +40,9 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
     """Rows the seeds did not write (or that are ``kept``) that reference rows
     of ``deleting`` about to be deleted."""
     kept = {t: set(ids) for t, ids in (kept or {}).items()}
+    model = world.view.metadata
     seeded = {}  # table: the id runs of its seeded rows (minus kept ones)
-    for table in metadata.tables:
+    for table in model.tables:
         if table in world.steps:
             seeded[table] = seeded_ranges(world, table)
             if kept.get(table):
@@ -50,16 +50,17 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
                                           if rid not in kept[table])
     targets = set(deleting)
     problems = []
-    refs = [(r.table, r.column, r.target_table, r.target_column, None, r) for r in relations.references()]
+    refs = [(r.table, r.column, r.target_table, r.target_column, None, r) for r in relations.references(model)]
     for (table, type_column, id_column), kinds in relations.POLYMORPHIC.items():
-        refs += [(table, id_column, target, "id", (type_column, kind), None)
-                 for kind, target in kinds.items() if target]
+        if table in model.tables:
+            refs += [(table, id_column, target, "id", (type_column, kind), None)
+                     for kind, target in kinds.items() if target and target in model.tables]
     refs = [ref for ref in refs if ref[2] in targets]
-    holding = _tables_with_other_rows(connection, sorted({ref[0] for ref in refs}), seeded)
+    holding = _tables_with_other_rows(connection, model, sorted({ref[0] for ref in refs}), seeded)
     for table, column, target_table, target_column, poly, ref in refs:
         if table not in holding:
             continue  # every row of the table is a seeded one about to go with the rest
-        source = metadata.tables[table]
+        source = model.tables[table]
         if target_column == "id":
             points = in_runs(source.c[column], seeded[target_table])
         else:
@@ -82,7 +83,7 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
     return problems
 
 
-def _tables_with_other_rows(connection: sa.Connection, tables: list[str],
+def _tables_with_other_rows(connection: sa.Connection, model: sa.MetaData, tables: list[str],
                             seeded: dict[str, list[tuple[int, int]]]) -> set[str]:
     """Those of ``tables`` holding a row outside their seeded runs (a user's,
     or a kept one): only their references can point at a row about to go.
@@ -93,7 +94,7 @@ def _tables_with_other_rows(connection: sa.Connection, tables: list[str],
         part = tables[start:start + 50]
         probes = []
         for name in part:
-            table = metadata.tables[name]
+            table = model.tables[name]
             other = sa.select(table.c.id)
             if name in seeded:
                 other = other.where(sa.not_(in_runs(table.c.id, seeded[name])))
@@ -176,14 +177,18 @@ def fingerprint_suspects(connection: sa.Connection, table: sa.Table, ranges: lis
 
 def expected_rows(world: World, name: str, applied: set[str]) -> dict[int, tuple]:
     """{id: values in column order} of the rows the seeds wrote to ``name``:
-    the inserts, as changed by the updates of the ``applied`` revisions."""
-    columns = [c.name for c in metadata.tables[name].c]
-    expected = {row["id"]: dict(row) for row in world.inserted(name)}
+    the inserts, as changed by the updates of the ``applied`` revisions, as
+    the run's TERP version holds them (terpseed/schema_view.py)."""
+    from terpseed.runtime import projected_update
+
+    columns = [c.name for c in world.view.table(name).c]
+    expected = {row["id"]: dict(row) for row in world.physical(name)}
     for key, (revision, update) in world.updates.items():
         if update.table == name and revision in applied:
-            for row in world.update_rows(key):
+            rows, filled = projected_update(world.view, update, world.update_rows(key))
+            for row in rows:
                 if row["id"] in expected:  # not TERP's own rows, which the seed only updates
-                    expected[row["id"]].update({c: row[c] for c in update.columns})
+                    expected[row["id"]].update({c: row[c] for c in filled})
     world.release()
     return {rid: tuple(row[c] for c in columns) for rid, row in expected.items()}
 
@@ -199,7 +204,7 @@ def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
         suspects = {name: None for name in deleting}
     edited: dict[str, list[int]] = {}
     for name, ids in suspects.items():
-        table = metadata.tables[name]
+        table = world.view.table(name)
         if ids == []:
             continue
         wanted = expected_rows(world, name, applied)
@@ -233,9 +238,10 @@ class Hashing:
 
     def __init__(self, connection: sa.Connection, world: World, deleting: list[str], applied: set[str]):
         self.deleting = list(deleting)
+        self.tables = {name: world.view.table(name) for name in deleting}
         work = []
         for name in deleting:
-            table = metadata.tables[name]
+            table = world.view.table(name)
             updates = sorted(k for k, (rev, u) in world.updates.items() if u.table == name and rev in applied)
             tag = hashlib.sha256("\0".join(updates).encode()).hexdigest()[:16]
             expected = world.cache.remember(
@@ -267,7 +273,7 @@ class Hashing:
                         _rows, name, ranges, expected = self.pending.get_nowait()
                     except queue.Empty:
                         break
-                    self.found[name] = fingerprint_suspects(own, metadata.tables[name], ranges, expected)
+                    self.found[name] = fingerprint_suspects(own, self.tables[name], ranges, expected)
                 own.rollback()
         except BaseException as error:  # noqa: BLE001 - raised by result()
             self.errors.append(error)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from terpseed.errors import SeedError
 from terpseed.render import DIALECTS
 from terpseed.scenarios import SCENARIOS, WINDOW_END, Scenario
+from terpseed.schema.versions import VERSIONS, latest
 
 DEFAULT_SCENARIO = "full"
 DEFAULT_SEED = 12345
@@ -29,7 +30,9 @@ SEED_OPTIONS = {
     "scenario": "light, full (default), edgeCases or chaos",
     "seed": f"integer seed of every random stream (default {DEFAULT_SEED})",
     "scale": "positive multiplier on volumes (default 1)",
-    "end": f"the window's last day, YYYY-MM-DD, or yesterday (default {WINDOW_END}, the schema's date)",
+    "end": f"the window's last day, YYYY-MM-DD, or yesterday (default {WINDOW_END})",
+    "schema": "the TERP schema version the SQL is for: " + ", ".join(v.date for v in VERSIONS)
+              + " (offline default: the newest; online: the database's own, recognised)",
     "approved": "true: refuse unless the SQL matches approvals.json (make approve)",
     "env": "development (default) or production: production requires approved=true",
     "check": "true: run the integrity checks after the upgrade and fail on an error",
@@ -60,6 +63,7 @@ class SeedParams:
     edited: str = "stop"
     quiet: bool = False
     cache: bool = True
+    schema: str | None = None  # the TERP schema version (-x schema; online, recognised when None)
 
     @property
     def end(self) -> dt.date:
@@ -71,7 +75,7 @@ class SeedParams:
 
     def describe(self) -> str:
         return (f"scenario={self.scenario.name} seed={self.seed} scale={self.scale_text}"
-                f" end={self.end.isoformat()}")
+                f" end={self.end.isoformat()} schema={self.schema or latest().date}")
 
 
 def scale_text(scale: float) -> str:
@@ -143,9 +147,13 @@ def parse_seed_params(x_args: dict[str, str]) -> SeedParams:
     edited = x_args.get("edited", "stop")
     if edited not in ("stop", "keep", "delete"):
         raise SeedError(f"-x edited={edited!r} is not valid; valid: stop, keep, delete")
+    schema = x_args.get("schema")
+    if schema is not None and schema not in {v.date for v in VERSIONS}:
+        raise SeedError(f"-x schema={schema!r} is not a TERP schema version this repository knows; valid: "
+                        + ", ".join(v.date for v in VERSIONS))
     return SeedParams(SCENARIOS[name].ending(end), seed, scale, approved, env, _flag(x_args, "check"), preflight,
                       lock_timeout, _flag(x_args, "dry_run"), x_args.get("confirm"), edited,
-                      _flag(x_args, "quiet"), _flag(x_args, "cache", "true"))
+                      _flag(x_args, "quiet"), _flag(x_args, "cache", "true"), schema)
 
 
 EARLIEST_END = dt.date(2000, 1, 1)

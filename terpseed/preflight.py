@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from terpseed.errors import SeedError
-from terpseed.schema import SCHEMA_DATE, metadata
+from terpseed.schema.versions import latest
 
 
 def require_schema(connection: sa.Connection, tables: Iterable[str], shown_url: str) -> None:
@@ -20,8 +20,8 @@ def require_schema(connection: sa.Connection, tables: Iterable[str], shown_url: 
     if not present & set(tables):
         raise SeedError(
             f"{shown_url} has no TERP schema (none of the {len(set(tables))} tables the seeds"
-            f" write exist); create it first with `alembic upgrade head` or load the"
-            f" {SCHEMA_DATE} DDL file"
+            f" write exist); create it first with `alembic upgrade head` (TERP's newest schema,"
+            f" {latest().date}) or load one of TERP's DDL files"
         )
 
 
@@ -43,12 +43,14 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
     """
     problems = []
     for name in tables:
-        table = metadata.tables[name]
+        if not world.view.has(name):
+            continue
+        table = world.view.table(name)
         keys = unique_keys(table)
         if not keys or connection.execute(sa.select(table.c.id).limit(1)).first() is None:
             continue
         ours = {row["id"] for row in world.rows(name)}  # adopted rows included: they are TERP's own
-        rows = world.inserted(name)
+        rows = world.physical(name)
         for columns in keys:
             values = sorted({tuple(row[c] for c in columns) for row in rows
                              if all(row[c] is not None for c in columns)}, key=repr)
@@ -82,7 +84,9 @@ def id_clashes(connection: sa.Connection, world, tables: Iterable[str]) -> list[
     ours = record.recorded_runs(connection, tables, record.Arguments.of(world.params))
     problems = []
     for name in tables:
-        table = metadata.tables[name]
+        if not world.view.has(name):
+            continue
+        table = world.view.table(name)
         if connection.execute(sa.select(table.c.id).limit(1)).first() is None:
             continue
         query = sa.select(table.c.id).where(in_runs(table.c.id, seeded_ranges(world, name)))
@@ -125,7 +129,7 @@ def require_recorded_runs(connection: sa.Connection, world, pending: list, shown
                  for s in pending if not s.is_upgrade}
     recorded = record.recorded_run_rows(connection, revisions)
     differing = [table for tables in revisions.values() for table in tables
-                 if recorded.get(table, []) != seeded_ranges(world, table)]
+                 if world.view.has(table) and recorded.get(world.view.name(table), []) != seeded_ranges(world, table)]
     if differing:
         raise SeedError(
             f"{shown_url} recorded other seeded ids than these seeds generate for"

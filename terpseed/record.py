@@ -33,7 +33,7 @@ from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 from terpseed.render import id_ranges, render_dialect
 from terpseed.scenarios import SCENARIOS
-from terpseed.schema import SCHEMA_DATE
+from terpseed.schema.versions import latest
 
 metadata = sa.MetaData()
 ARGUMENTS = sa.Table(
@@ -76,7 +76,8 @@ class Arguments:
 
     @classmethod
     def of(cls, params: SeedParams) -> "Arguments":
-        return cls(params.scenario.name, params.seed, params.scale_text, params.end, SCHEMA_DATE)
+        return cls(params.scenario.name, params.seed, params.scale_text, params.end,
+                   params.schema or latest().date)
 
     def describe(self) -> str:
         return (f"scenario={self.scenario} seed={self.seed} scale={self.scale} end={self.end.isoformat()}"
@@ -236,10 +237,8 @@ def reconcile(requested: SeedParams, given: dict[str, str], record: Record, appl
     asked = Arguments.of(requested)
     differing = [name for name, mine, theirs in (
         ("scenario", asked.scenario, holds.scenario), ("seed", asked.seed, holds.seed),
-        ("scale", asked.scale, holds.scale), ("end", asked.end, holds.end),
+        ("scale", asked.scale, holds.scale), ("end", asked.end, holds.end), ("schema", asked.schema, holds.schema),
     ) if name in given and mine != theirs]
-    if holds.schema != asked.schema:
-        differing.append("schema")
     if differing:
         wanted = " ".join(f"{name}={given.get(name, getattr(asked, name))}" for name in differing)
         raise SeedError(
@@ -249,7 +248,7 @@ def reconcile(requested: SeedParams, given: dict[str, str], record: Record, appl
             f" alembic -c seed.ini downgrade base"
         )
     return dataclasses.replace(requested, scenario=SCENARIOS[holds.scenario].ending(holds.end),
-                               seed=holds.seed, scale=float(holds.scale))
+                               seed=holds.seed, scale=float(holds.scale), schema=holds.schema)
 
 
 def _revisions(applied: set[str]) -> str:

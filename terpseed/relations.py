@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import sqlalchemy as sa
+
 from terpseed.schema import metadata
 
 
@@ -141,16 +143,33 @@ def _parse(line: str) -> Reference:
     source, target = (part.strip() for part in line.split("->"))
     table, column = source.split(".")
     target_table, target_column = target.split(".")
-    for t, c in ((table, column), (target_table, target_column)):
-        if t not in metadata.tables or c not in metadata.tables[t].c:
-            raise ValueError(f"relations: {t}.{c} is not in the schema model")
     return Reference(table, column, target_table, target_column, declared=False)
 
 
+def _in(model: sa.MetaData, table: str, column: str) -> bool:
+    return table in model.tables and column in model.tables[table].c
+
+
 @lru_cache(maxsize=None)
-def declared() -> tuple[Reference, ...]:
+def _all_undeclared() -> tuple[Reference, ...]:
+    """Every undeclared reference listed, each checked against the TERP versions
+    that have its table (a reference of a table added in 2026 is listed once)."""
+    from terpseed.schema.versions import VERSIONS
+
+    refs = tuple(_parse(line) for line in UNDECLARED.strip().splitlines() if line.strip())
+    for ref in refs:
+        if not any(_in(v.metadata, ref.table, ref.column) and _in(v.metadata, ref.target_table, ref.target_column)
+                   for v in VERSIONS):
+            raise ValueError(f"relations: {ref} is in no TERP schema version's model")
+    return refs
+
+
+@lru_cache(maxsize=None)
+def declared(model: sa.MetaData | None = None) -> tuple[Reference, ...]:
+    """The foreign keys ``model`` declares (the first TERP version's by default)."""
+    model = model if model is not None else metadata
     refs = []
-    for table in metadata.tables.values():
+    for table in model.tables.values():
         for fk in table.foreign_keys:
             refs.append(Reference(
                 table.name, fk.parent.name, fk.column.table.name, fk.column.name,
@@ -160,12 +179,15 @@ def declared() -> tuple[Reference, ...]:
 
 
 @lru_cache(maxsize=None)
-def undeclared() -> tuple[Reference, ...]:
-    return tuple(_parse(line) for line in UNDECLARED.strip().splitlines() if line.strip())
+def undeclared(model: sa.MetaData | None = None) -> tuple[Reference, ...]:
+    """The undeclared references among ``model``'s tables and columns."""
+    model = model if model is not None else metadata
+    return tuple(r for r in _all_undeclared()
+                 if _in(model, r.table, r.column) and _in(model, r.target_table, r.target_column))
 
 
-def references() -> tuple[Reference, ...]:
-    return declared() + undeclared()
+def references(model: sa.MetaData | None = None) -> tuple[Reference, ...]:
+    return declared(model) + undeclared(model)
 
 
 def parents(table: str, *, include_undeclared: bool = True) -> set[str]:

@@ -376,6 +376,10 @@ class SqlRenderer:
         return "\n    " + "\n    OR ".join(parts)
 
     # -- templates -------------------------------------------------------
+    def render_rows(self, table: str, rows: list[dict], template: str = "_insert.sql.j2") -> str:
+        """Rows of ``table`` as the seed's INSERT, every column of the model in its order."""
+        return self.render(template, table=table, columns=[c.name for c in self.table(table).c], rows=rows)
+
     def render(self, template: str, **context: Any) -> str:
         try:
             return self.env.get_template(template).render(**context).strip()

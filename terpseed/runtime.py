@@ -173,34 +173,51 @@ class RenderedRevision:
             yield Chunk(sql, table, 0)
 
     def _insert(self, step: Step, runs: list) -> Iterator["Table | Chunk"]:
-        rows = self.run.world.inserted(step.table)
-        runs.append((step.table, id_ranges(row["id"] for row in rows)))
-        yield Table(step.table, len(rows))
+        view = self.run.world.view
+        if not view.has(step.table):
+            return  # a table the run's TERP version does not have: nothing to write
+        rows = self.run.world.physical(step.table)
+        name = view.name(step.table)
+        columns = [c.name for c in view.table(step.table).c]
+        runs.append((name, id_ranges(row["id"] for row in rows)))
+        yield Table(name, len(rows))
         for chunk in chunked(rows, ROWS_PER_INSERT):
-            yield Chunk(self.run.renderer.render(step.template_name, rows=chunk), step.table, len(chunk))
+            yield Chunk(self.run.renderer.render(step.template_name, table=name, columns=columns, rows=chunk),
+                        name, len(chunk))
 
     def _delete(self, step: Step) -> Iterator["Table | Chunk"]:
-        kept = set(self.run.keep.get(step.table, ()))
+        view = self.run.world.view
+        if not view.has(step.table):
+            return
+        name = view.name(step.table)
+        kept = set(self.run.keep.get(name, ()))
         rows = [row for row in self.run.world.inserted(step.table) if row["id"] not in kept]
-        yield Table(step.table, len(rows))
+        yield Table(name, len(rows))
         for level in _deletion_levels(step.table, rows):
             ranges = id_ranges(level)
             for start in range(0, len(ranges), RANGES_PER_DELETE):
                 part = ranges[start:start + RANGES_PER_DELETE]
-                yield Chunk(self.run.renderer.render("_delete.sql.j2", table=step.table, ranges=part,
+                yield Chunk(self.run.renderer.render("_delete.sql.j2", table=name, ranges=part,
                                                      revision=self.revision),
-                            step.table, sum(hi - lo + 1 for lo, hi in part))
+                            name, sum(hi - lo + 1 for lo, hi in part))
 
     def _update(self, update: Update) -> Iterator["Table | Chunk"]:
+        view = self.run.world.view
+        if not view.has(update.table):
+            return
         key = update_key(self.revision, update)
         rows = self.run.world.update_rows(key)
         if self.direction == "downgrade":
             rows = self.run.world.previous_values(key, update, rows)
+        rows, columns = projected_update(view, update, rows)
+        if not columns:
+            return  # every column it fills is gone in this version
+        name = view.name(update.table)
         yield Table(update.key, len(rows), "update")
         for chunk in chunked(sorted(rows, key=lambda r: r["id"]), ROWS_PER_INSERT):
             yield Chunk(self.run.renderer.render(
-                "_update.sql.j2", table=update.table,
-                assignments=self.run.renderer.case_assignments(update.table, update.columns, chunk),
+                "_update.sql.j2", table=name,
+                assignments=self.run.renderer.case_assignments(name, columns, chunk),
                 ranges=id_ranges(row["id"] for row in chunk)), update.key, len(chunk))
 
     @property
@@ -244,6 +261,19 @@ def print_offline(impl, rendered: RenderedRevision, message: str, run: "SeedRun"
         for size, table, rows in kept:
             impl.static_output(spool.read(size).decode("utf-8") + ";")
             run.progress.advance(table, rows)
+
+
+def projected_update(view, update: Update, rows: list[dict]) -> tuple[list[dict], list[str]]:
+    """An update's rows and columns as the run's TERP version names them and
+    holds their values (terpseed/schema_view.py); the columns it no longer has
+    left out."""
+    projection = view.projection(update.table)
+    columns = [(c, projection.columns.get(c)) for c in update.columns]
+    columns = [(c, p) for c, p in columns if p]
+    identity = lambda v: v  # noqa: E731
+    functions = [(c, p, projection.values.get(p, identity)) for c, p in columns]
+    out = [{"id": row["id"], **{p: fn(row[c]) for c, p, fn in functions}} for row in rows]
+    return out, [p for _c, p, _fn in functions]
 
 
 def statements_sha256(chunks: Iterable[Chunk]) -> str:

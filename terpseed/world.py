@@ -25,6 +25,8 @@ from terpseed.adoption import Adoption
 from terpseed.cache import NoCache
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
+from terpseed.schema_view import SchemaView
+from terpseed.schema_view import base as base_view
 
 # Seeded rows take ids from here up, far above what AUTO_INCREMENT gives the
 # application's own rows, so the two never collide and a downgrade can name
@@ -66,7 +68,8 @@ Generator = Callable[["GenContext"], Iterable[dict]]
 
 @dataclass(frozen=True)
 class Step:
-    """One table of a seed revision: its generator and its template."""
+    """One table of a seed revision: its generator, and a template of its own
+    where its SQL differs from the shared one (templates/_insert.sql.j2)."""
 
     table: str
     generator: Generator
@@ -74,7 +77,7 @@ class Step:
 
     @property
     def template_name(self) -> str:
-        return self.template or f"seed/{self.table}.sql.j2"
+        return self.template or "_insert.sql.j2"
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,11 @@ class GenContext:
     def window_end(self) -> dt.date:
         return self.scenario.window_end
 
+    @property
+    def schema(self) -> SchemaView:
+        """The TERP schema version the run writes (terpseed/schema_view.py)."""
+        return self.world.view
+
     def rows(self, table: str) -> list[dict]:
         """The rows another step generates for ``table``."""
         return self.world.rows(table)
@@ -172,13 +180,17 @@ class GenContext:
 class World:
     def __init__(self, params: SeedParams, steps: Iterable[tuple[str, Step | Update]],
                  row_budget: int = ROW_BUDGET, cache: NoCache | None = None,
-                 adoption: Adoption | None = None):
+                 adoption: Adoption | None = None, view: SchemaView | None = None):
         """``adoption``: TERP's own reference rows the seed adopts by natural key
-        (terpseed/adoption.py); none by default."""
+        (terpseed/adoption.py); none by default.  ``view``: the TERP schema
+        version the rows are written in (terpseed/schema_view.py); by default
+        the one the seed revisions' tables were first written for."""
         self.params = params
         self.row_budget = row_budget
         self.cache = cache or NoCache()
         self.adoption = adoption or Adoption()
+        self.view = view or base_view()
+        self._added: dict[str, dict[int, object]] = {}
         self.steps: dict[str, tuple[str, Step]] = {}
         self.updates: dict[str, tuple[str, Update]] = {}
         self._datasets: dict[str, object] = {}
@@ -231,6 +243,25 @@ class World:
                 found[table] = {self.adoption.key(table, row): row for row in rows}
         return Adoption(found)
 
+    def physical(self, table: str) -> list[dict]:
+        """The rows the seed writes to ``table`` as the run's TERP version holds
+        them (terpseed/schema_view.py): renamed, values mapped, the columns a
+        later version added filled by their providers (generators/added_columns.py)."""
+        added = {column: self.added(table, column) for column in self.view.added_columns(table)}
+        return self.view.project(table, self.inserted(table), {c: v for c, v in added.items() if v is not None})
+
+    def added(self, table: str, column: str) -> dict[int, object] | None:
+        """{row id: value} of a column a later TERP version added to ``table``,
+        from its provider; None when it has none (NULL or its default)."""
+        from generators.added_columns import PROVIDERS
+
+        key = f"{table}.{column}"
+        if key not in PROVIDERS:
+            return None
+        if key not in self._added:
+            self._added[key] = PROVIDERS[key](GenContext(self, "added", key))
+        return self._added[key]
+
     def inserted(self, table: str) -> list[dict]:
         """The rows the seed writes to ``table``: its rows but those it adopts
         from TERP's own (whose ids are TERP's, below the seeded ones)."""
@@ -248,6 +279,7 @@ class World:
         if self.held_rows() > self.row_budget:
             self._rows.clear()
             self._update_rows.clear()
+            self._added.clear()
 
     def dataset(self, builder) -> object:
         name = f"{builder.__module__}.{builder.__qualname__}"

@@ -125,18 +125,21 @@ def alembic_subprocess(*argv: str, ini: str = "seed.ini", env: dict | None = Non
 
 
 def snapshot(url: str) -> dict[str, list[tuple]]:
-    """Every row of every TERP table, by table, in id order: the database's state."""
-    from terpseed.schema import metadata
+    """Every row of every TERP table, by table, in id order: the database's
+    state, read with the model of the TERP version it holds."""
+    from terpseed.recognise import recognise
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     state = {}
     with engine.connect() as conn:
+        metadata = recognise(conn).version.metadata
         insp = sa.inspect(conn)
         present = set(insp.get_table_names())
         for name, table in sorted(metadata.tables.items()):
             if name in present:
                 columns = {c["name"] for c in insp.get_columns(name)}
-                query = sa.select(*(c for c in table.c if c.name in columns)).order_by(table.c.id)
+                key = list(table.primary_key.columns) or list(table.c)
+                query = sa.select(*(c for c in table.c if c.name in columns)).order_by(*key)
                 state[name] = [tuple(r) for r in conn.execute(query).all()]
         state["__tables__"] = sorted(present)
     engine.dispose()

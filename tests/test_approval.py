@@ -10,7 +10,10 @@ import pytest
 
 import generators.parties
 from terpseed import approval
+from terpseed.schema.versions import latest
 from tests.support import ROOT, alembic_ok, build_schema, run_alembic, seed_plan, snapshot
+
+LATEST = latest().date
 
 
 def test_each_revision_header_carries_the_sha256_of_its_statements():
@@ -19,7 +22,7 @@ def test_each_revision_header_carries_the_sha256_of_its_statements():
     assert [parts[i] for i in range(0, len(parts), 2)] == [rev for rev, _tables in seed_plan()]
     for revision, part in zip(parts[0::2], parts[1::2]):
         lines = part.split("\n")
-        assert lines[0] == "-- scenario=light seed=12345 scale=1 end=2025-11-21 dialect=mysql"
+        assert lines[0] == f"-- scenario=light seed=12345 scale=1 end=2025-11-21 schema={LATEST} dialect=mysql"
         assert lines[1].startswith("-- writes rows: ")
         declared = lines[2].removeprefix("-- sha256 of the statements below: ")
         body = "\n".join(lines[4:]).split("INSERT INTO seed_version")[0].split("UPDATE seed_version")[0]
@@ -29,8 +32,8 @@ def test_each_revision_header_carries_the_sha256_of_its_statements():
 
 def test_committed_approvals_match_the_sql_they_approve(tmp_path, monkeypatch):
     committed = json.loads((ROOT / "approvals.json").read_text())
-    assert "scenario=full seed=12345 scale=1 end=2025-11-21 dialect=mysql" in committed
-    assert "scenario=light seed=12345 scale=1 end=2025-11-21 dialect=mysql" in committed
+    assert f"scenario=full seed=12345 scale=1 end=2025-11-21 schema={LATEST} dialect=mysql" in committed
+    assert f"scenario=light seed=12345 scale=1 end=2025-11-21 schema={LATEST} dialect=mysql" in committed
     monkeypatch.setenv(approval.MANIFEST_ENV, str(tmp_path / "fresh.json"))
     for entry in committed:
         scenario = entry.split()[0].split("=")[1]
@@ -53,7 +56,7 @@ def manifest(tmp_path, monkeypatch):
 
 
 def test_approved_sql_runs(manifest, sqlite_url):
-    build_schema(sqlite_url, "chain")
+    build_schema(sqlite_url, "chain", LATEST)  # the version approvals.json approves
     production = ("-x", "env=production", "-x", "approved=true", "-x", "confirm=terp.sqlite")
     alembic_ok("-x", f"url={sqlite_url}", "-x", "scenario=light", *production, "upgrade", "head")
     assert len(snapshot(sqlite_url)["clients"]) == 12
@@ -61,7 +64,7 @@ def test_approved_sql_runs(manifest, sqlite_url):
 
 
 def test_a_changed_generator_is_refused_with_its_revision_named(manifest, sqlite_url, monkeypatch):
-    build_schema(sqlite_url, "chain")
+    build_schema(sqlite_url, "chain", LATEST)
     before = snapshot(sqlite_url)
     monkeypatch.setattr(generators.parties, "STRAINS", [("Fresh Cut", "hybrid")] + generators.parties.STRAINS)
     # a patch is not a change of the source, which the seed cache would notice: bypass it

@@ -187,7 +187,7 @@ def test_reviewed_mysql_script_leaves_nothing_of_the_revision_that_fails(mariadb
     table, column = clash.split(".")
     value = _first_seeded_user_open_id() if table == "users" else "WHL0001"
     execute(url, f"INSERT INTO {table} ({column}, name) VALUES ('{value}', 'Theirs')")
-    script = alembic_subprocess("-x", "scenario=light", "upgrade", "head", "--sql").stdout
+    script = alembic_subprocess("-x", "scenario=light", "-x", "schema=2025-11-21", "upgrade", "head", "--sql").stdout
     result = _run_script(url, script)
     assert result.returncode != 0
     assert b"seed row clashes with a row the seed did not write" in result.stderr

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from terpseed.schema.versions import seeds_version
+from terpseed.schema.versions import latest, seeds_version
 from tests.support import ROOT, alembic_ok, build_schema, counts
 
 
@@ -26,8 +26,9 @@ def test_seed_command_builds_schema_seeds_and_summarises(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     result = _seed(url, "scenario=light")
     assert result.returncode == 0, result.stdout + result.stderr
-    # the schema the seeds are written for, not the schema chain's head
-    assert f"schema: alembic upgrade {seeds_version().revision} " in result.stdout
+    # TERP's newest schema, the schema chain's head, seeded in that version
+    assert f"schema: alembic upgrade {latest().revision} (TERP's {latest().date} schema)" in result.stdout
+    assert f"schema={latest().date}" in result.stdout
     # light: 10 buying clients and a supplier account for each of its 2 vendors
     assert re.search(r"clients\s+│\s+12\n", result.stdout), result.stdout
     assert re.search(r"seeded in \d+\.\d s", result.stdout)
@@ -59,16 +60,16 @@ def test_seed_command_leaves_a_ddl_created_schema_alone(mariadb_server):
     assert counts(url)["users"] > 0
 
 
-def test_seed_command_refuses_a_schema_the_chain_took_further(tmp_path):
-    """A database the schema chain took past the seeds' version: refused, one
-    line naming the downgrade, nothing written."""
-    url = f"sqlite:///{tmp_path / 'head.sqlite'}"
-    alembic_ok("-x", f"url={url}", "upgrade", "head", ini="alembic.ini")
+def test_seed_command_seeds_the_version_the_schema_chain_built(tmp_path):
+    """A database the schema chain built at an older TERP version is seeded in
+    that version, and says so."""
+    url = f"sqlite:///{tmp_path / 'older.sqlite'}"
+    alembic_ok("-x", f"url={url}", "upgrade", seeds_version().revision, ini="alembic.ini")
     result = _seed(url, "scenario=light")
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert f"`alembic downgrade {seeds_version().revision}`" in result.stderr
-    assert "TERP's 2026-05-14 schema" in result.stderr
-    assert "seed_version" not in counts(url) and counts(url)["clients"] == 0
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"has TERP's {seeds_version().date} schema" in result.stdout
+    assert f"schema={seeds_version().date}" in result.stdout
+    assert counts(url)["clients"] == 12
 
 
 def test_seed_command_rejects_bad_values_in_one_line(tmp_path):

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
+from terpseed.schema.versions import latest, seeds_version
 from tests.support import alembic_ok, alembic_subprocess, build_schema, seed_head, snapshot
 
 
@@ -26,7 +27,8 @@ def test_offline_sql_is_byte_identical_across_processes():
     upgrade = [_offline(*light, "upgrade", "head", "--sql") for _ in range(2)]
     assert upgrade[0] == upgrade[1]
     text = upgrade[0].decode()
-    assert text.startswith("-- TERP seed SQL: scenario=light seed=12345 scale=1 end=2025-11-21 dialect=mysql")
+    assert text.startswith("-- TERP seed SQL: scenario=light seed=12345 scale=1 end=2025-11-21"
+                           f" schema={latest().date} dialect=mysql")
     assert "INSERT INTO clients" in text and "ON DUPLICATE KEY UPDATE" in text
     downgrade = [_offline(*light, "downgrade", "head:base", "--sql") for _ in range(2)]
     assert downgrade[0] == downgrade[1]
@@ -119,7 +121,8 @@ def test_reviewed_mysql_script_applies_like_online_and_runs_twice(mariadb_server
     for url in (online, offline):
         build_schema(url, "ddl")
     alembic_ok("-x", f"url={online}", "-x", "scenario=light", "upgrade", "head")
-    script = alembic_ok("-x", "scenario=light", "upgrade", "head", "--sql")  # no URL: MySQL, no connection
+    # no URL: MySQL, no connection, for the version the DDL file holds
+    script = alembic_ok("-x", "scenario=light", "-x", f"schema={seeds_version().date}", "upgrade", "head", "--sql")
     url = sa.engine.make_url(offline)
 
     def run(sql: str) -> None:
@@ -134,7 +137,8 @@ def test_reviewed_mysql_script_applies_like_online_and_runs_twice(mariadb_server
     first = snapshot(offline)
     run(script)
     assert snapshot(offline) == first == snapshot(online)
-    down = alembic_ok("-x", "scenario=light", "downgrade", "head:base", "--sql")
+    down = alembic_ok("-x", "scenario=light", "-x", f"schema={seeds_version().date}", "downgrade", "head:base",
+                      "--sql")
     run(down)
     run(down)
     assert all(not rows for t, rows in snapshot(offline).items() if t != "__tables__")

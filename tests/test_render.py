@@ -42,7 +42,7 @@ def test_hostile_values_round_trip(terp_db):
     backend = sa.make_url(terp_db).get_backend_name()
     renderer = SqlRenderer(backend)
     rows = [_client(n, text) for n, text in enumerate(HOSTILE, start=1)]
-    sql = renderer.render("seed/clients.sql.j2", rows=rows)
+    sql = renderer.render_rows("clients", rows)
     engine = sa.create_engine(terp_db + ("?charset=utf8mb4" if backend == "mysql" else ""))
     with engine.connect() as conn:
         record.create(conn)
@@ -67,10 +67,10 @@ def test_hostile_values_round_trip(terp_db):
 
 def test_rendering_is_deterministic_and_dialect_specific():
     rows = [_client(1, HOSTILE[0])]
-    mysql_sql = SqlRenderer("mysql").render("seed/clients.sql.j2", rows=rows)
-    assert mysql_sql == SqlRenderer("mysql").render("seed/clients.sql.j2", rows=rows)
+    mysql_sql = SqlRenderer("mysql").render_rows("clients", rows)
+    assert mysql_sql == SqlRenderer("mysql").render_rows("clients", rows)
     assert "'O''Brien \\\\ \"Bud\"; DROP TABLE x;--'" in mysql_sql  # backslash doubled for MySQL
-    sqlite_sql = SqlRenderer("sqlite").render("seed/clients.sql.j2", rows=rows)
+    sqlite_sql = SqlRenderer("sqlite").render_rows("clients", rows)
     assert "'O''Brien \\ \"Bud\"; DROP TABLE x;--'" in sqlite_sql
     assert "ON CONFLICT (id) DO UPDATE SET id = CASE" in sqlite_sql and "FROM seed_rows" in sqlite_sql
 
@@ -89,7 +89,7 @@ def test_rendering_is_deterministic_and_dialect_specific():
 def test_generator_values_are_checked_against_the_schema(column, value, message):
     row = _client(1, "fine") | {column: value}
     with pytest.raises(SeedError, match=message):
-        SqlRenderer("mysql").render("seed/clients.sql.j2", rows=[row])
+        SqlRenderer("mysql").render_rows("clients", [row])
 
 
 @pytest.mark.parametrize("column, value, message", [
@@ -110,7 +110,7 @@ def test_a_bad_value_among_good_ones_is_caught(column, value, message):
     rows = [_client(n, f"fine {n}") | {"vip_portal_last_login": dt.datetime(2025, 1, n)} for n in range(1, 6)]
     rows[2][column] = value
     with pytest.raises(SeedError, match=message):
-        SqlRenderer("mysql").render("seed/clients.sql.j2", rows=rows)
+        SqlRenderer("mysql").render_rows("clients", rows)
 
 
 @pytest.mark.parametrize("backend", ["mysql", "sqlite"])
@@ -130,7 +130,7 @@ def test_generator_keys_must_match_the_template():
     row.pop("phone")
     row["favourite_color"] = "green"
     with pytest.raises(SeedError, match=r"extra keys \['favourite_color'\], missing keys \['phone'\]"):
-        SqlRenderer("mysql").render("seed/clients.sql.j2", rows=[row])
+        SqlRenderer("mysql").render_rows("clients", [row])
 
 
 def test_a_template_must_list_every_column(tmp_path):

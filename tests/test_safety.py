@@ -248,7 +248,7 @@ def test_hostile_values_go_in_and_come_back_exactly(hostile_dbs, text, cents, mo
     money = Decimal(cents).scaleb(-2)
     moment = moment.replace(microsecond=0)
     for dialect, url in hostile_dbs.items():
-        sql = SqlRenderer(dialect).render("seed/clients.sql.j2", rows=[_client(1, text, money, moment)])
+        sql = SqlRenderer(dialect).render_rows("clients", [_client(1, text, money, moment)])
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         clients = metadata.tables["clients"]
         with engine.begin() as conn:

@@ -1,10 +1,14 @@
-"""Write the skeleton of a seed template for a table, every column listed.
+"""Print the skeleton of a seed generator for a table, every column listed.
 
-    python tools/new_seed_table.py TABLE "one line on what the rows are"
+    python tools/new_seed_table.py TABLE
 
-The columns come from the schema model (terpseed/schema), in DDL order.  The
-template then needs a generator that returns exactly these keys and a Step in
-a seed revision; see README.md, "Adding a table".
+The columns are those of the first TERP schema version that has the table
+(terpseed/schema/versions.py), in DDL order: a generator writes that
+version's names and values, and later versions are projections of its rows
+(terpseed/schema_view.py).  Paste the function into the domain's module in
+generators/, fill the values, and add ``Step("TABLE", module.TABLE)`` to a
+seed revision; the shared template (templates/_insert.sql.j2) writes the
+rows.  See README.md, "Adding a table".
 """
 
 from __future__ import annotations
@@ -15,28 +19,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from terpseed.schema import metadata  # noqa: E402
+from terpseed.schema_view import origin  # noqa: E402
 
 
-def skeleton(table: str, summary: str) -> str:
-    columns = "\n".join(f'    "{c.name}",' for c in metadata.tables[table].c)
+def skeleton(table: str) -> str:
+    first = origin(table)
+    columns = "\n".join(f'            "{c.name}": None,' for c in first.metadata.tables[table].c if c.name != "id")
     return (
-        f"{{#- {table}: {summary} -#}}\n"
-        '{% from "_macros.sql.j2" import insert %}\n'
-        f'{{{{ insert("{table}", [\n{columns}\n], rows) }}}}\n'
+        f"def {table}(ctx):\n"
+        f'    """{table} (TERP {first.date} and later): what the rows are."""\n'
+        f"    rows = []\n"
+        f"    for n in range(1, ctx.scaled(10) + 1):\n"
+        f"        rows.append({{\n"
+        f'            "id": ctx.id(n),\n{columns}\n'
+        f"        }})\n"
+        f"    return rows\n"
     )
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[1] not in metadata.tables:
+    if len(argv) != 2 or origin(argv[1]) is None:
         print(__doc__, file=sys.stderr)
         return 2
-    path = ROOT / "templates" / "seed" / f"{argv[1]}.sql.j2"
-    if path.exists():
-        print(f"{path} exists; not overwriting", file=sys.stderr)
-        return 1
-    path.write_text(skeleton(argv[1], argv[2]), encoding="utf-8")
-    print(path.relative_to(ROOT))
+    sys.stdout.write(skeleton(argv[1]))
     return 0
 
 

@@ -11,7 +11,9 @@ It declares only what comparing the two generated models cannot tell:
   ``"table.column"`` (names as in the newer version), ``{old: new}``;
 * ``dropped_tables``, ``dropped_columns``, ``dropped_values``: real removals,
   whose data is meant to go (a downgrade brings the table or column back empty);
-* ``conversions``: the data conversions TERP's own migrations ran, both ways.
+* ``conversions``: the data conversions TERP's own migrations ran, both ways;
+* ``converted_values``: for the seeds, a conversion that maps each value on
+  its own (tags.category's CASE), as a function of the older value.
 
 Everything else (added tables, columns, keys and indexes, changed types,
 nullability and defaults) is derived from the two models by
@@ -80,6 +82,10 @@ class VersionChanges:
     dropped_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dropped_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     conversions: tuple[Conversion, ...] = ()
+    # For the seeds: the value a conversion gives a row, as a function of the
+    # value the older version held, per "table.column" (newer names): how the
+    # seeds write that column in this version (tags.category's CASE).
+    converted_values: Mapping[str, Callable[[object], object]] = field(default_factory=dict)
 
     def inverse_values(self, before: sa.MetaData) -> dict[str, dict[str, str]]:
         """``renamed_values`` the other way, keyed by the older names, as far as

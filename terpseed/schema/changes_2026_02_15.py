@@ -93,9 +93,15 @@ def _credit_limit_source(t: Tables) -> list:
             .values(creditLimitSource="CALCULATED")]
 
 
+def _tag_category(old):
+    """0052's CASE for one value: the seeds write each version's categories with it."""
+    return TAG_CATEGORIES.get(old, "CUSTOM")
+
+
 CHANGES = VersionChanges(
     version="2026-02-15",
     renamed_columns={"inventoryMovements": {"reason": "notes"}},
+    converted_values={"tags.category": _tag_category},
     conversions=(
         Conversion(
             "tags.category free text -> STRAIN/FLAVOR/EFFECT/STATUS/PRIORITY/TYPE, else and"
