@@ -58,6 +58,8 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from terpseed.render import json_text  # noqa: E402
+from terpseed.schema.versions import VERSIONS, latest, version  # noqa: E402
+from terpseed.schema_view import view  # noqa: E402
 
 SERVER = os.environ.get("TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/")
 
@@ -80,9 +82,12 @@ def timed(cmd: list[str], stdout: Path | None = None, env: dict[str, str] | None
 
 
 class Databases:
-    def __init__(self):
+    """Scratch databases, each created from the DDL file of the TERP version benchmarked."""
+
+    def __init__(self, schema: str):
         self.server = sa.create_engine(SERVER, poolclass=sa.pool.NullPool)
         self.made: list[str] = []
+        self.schema = schema
 
     def fresh(self) -> str:
         from terpseed.ddl import load_ddl
@@ -95,7 +100,7 @@ class Databases:
         url = sa.engine.make_url(SERVER).set(database=name)
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         with engine.begin() as conn:
-            load_ddl(conn, ddl_path())
+            load_ddl(conn, ddl_path(version(self.schema).ddl))
         engine.dispose()
         return url.render_as_string(hide_password=False)
 
@@ -106,8 +111,9 @@ class Databases:
         self.server.dispose()
 
 
-def _world(scenario: str, scale: float):
-    """The seeds' steps and the world that generates their rows (nothing cached)."""
+def _world(scenario: str, scale: float, schema: str):
+    """The seeds' steps and the world that generates their rows (nothing
+    cached), in the TERP version ``schema``."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -115,27 +121,31 @@ def _world(scenario: str, scale: float):
     from terpseed.params import parse_seed_params
     from terpseed.world import World
 
-    from terpseed.schema_view import base
-
     steps = seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
-    params = parse_seed_params({"scenario": scenario, "scale": str(scale), "schema": base().date})
-    return params, steps, World(params, steps, view=base())
+    params = parse_seed_params({"scenario": scenario, "scale": str(scale), "schema": schema})
+    return params, steps, World(params, steps, view=view(schema))
 
 
-def final_rows(scenario: str, scale: float) -> dict[str, list[dict]]:
-    """Every table's rows as the seeds leave them (inserts with the updates applied)."""
+def final_rows(scenario: str, scale: float, schema: str) -> dict[str, list[dict]]:
+    """Every table's rows as the seeds leave them (inserts with the updates
+    applied), as the TERP version ``schema`` holds them."""
+    from terpseed.runtime import projected_update
     from terpseed.world import Step
 
-    _params, steps, world = _world(scenario, scale)
-    tables = {step.table: {r["id"]: dict(r) for r in world.rows(step.table)}
-              for _rev, step in steps if isinstance(step, Step)}
+    _params, steps, world = _world(scenario, scale, schema)
+    target = world.view
+    tables = {target.name(step.table): {r["id"]: dict(r) for r in world.physical(step.table)}
+              for _rev, step in steps if isinstance(step, Step) and target.has(step.table)}
     for key, (_rev, update) in world.updates.items():
-        for row in world.update_rows(key):
-            tables[update.table][row["id"]].update(row)
+        if target.has(update.table):
+            rows, filled = projected_update(target, update, world.update_rows(key))
+            for row in rows:
+                if row["id"] in tables[target.name(update.table)]:
+                    tables[target.name(update.table)][row["id"]].update({c: row[c] for c in filled})
     return {name: list(rows.values()) for name, rows in tables.items()}
 
 
-def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], list[str]]:
+def inserted_rows(scenario: str, scale: float, schema: str) -> tuple[dict[str, list[dict]], list[str]]:
     """Every table's rows as the seeds insert them, in the seeds' order, and
     the seeds' own UPDATE statements (MySQL) for the columns a later revision
     fills: a reference that closes a cycle (orders.invoice_id...) cannot be
@@ -145,9 +155,11 @@ def inserted_rows(scenario: str, scale: float) -> tuple[dict[str, list[dict]], l
     from terpseed.runtime import Chunk, RenderedRevision, SeedRun
     from terpseed.world import Step
 
-    params, steps, world = _world(scenario, scale)
-    tables = {step.table: world.rows(step.table) for _rev, step in steps if isinstance(step, Step)}
-    run = SeedRun(params, SqlRenderer("mysql"), world)
+    params, steps, world = _world(scenario, scale, schema)
+    target = world.view
+    tables = {target.name(step.table): world.physical(step.table) for _rev, step in steps
+              if isinstance(step, Step) and target.has(step.table)}
+    run = SeedRun(params, SqlRenderer("mysql", metadata=target.metadata), world)
     updates = [chunk.sql for revision, update in world.updates.values()
                for chunk in RenderedRevision(run, revision, [update], "upgrade").chunks()
                if isinstance(chunk, Chunk) and chunk.table not in RECORD_TABLES]  # not the seed's record
@@ -218,15 +230,17 @@ class TsvFiles(NamedTuple):
         return sum(rows for _path, _columns, rows in self.tables.values())
 
 
-def tsv_files(tables: dict[str, list[dict]], updates: list[str], folder: Path) -> None:
+def tsv_files(tables: dict[str, list[dict]], updates: list[str], folder: Path,
+              model: sa.MetaData | None = None) -> None:
     """Every table's rows written as a LOAD DATA file, with a manifest.json
     of the columns, the row counts and the updates (``read_tsv_files``)."""
     from terpseed.schema import metadata
 
+    model = model if model is not None else metadata
     manifest = {"tables": {}, "updates": updates}
     for name, rows in tables.items():
         columns = list(rows[0]) if rows else []
-        json_columns = {c.name for c in metadata.tables[name].c if isinstance(c.type, sa.JSON)}
+        json_columns = {c.name for c in model.tables[name].c if isinstance(c.type, sa.JSON)}
         texts = [_json_column(values) if c in json_columns else _tsv_column(values)
                  for c in columns for values in [list(map(operator.itemgetter(c), rows))]]
         with open(folder / f"{name}.tsv", "w", encoding="utf-8") as out:
@@ -299,9 +313,9 @@ def replay(url: str, sql_file: Path) -> float:
     return seconds
 
 
-def per_row(url: str, tables: dict[str, list[dict]]) -> float:
+def per_row(url: str, tables: dict[str, list[dict]], model: sa.MetaData) -> float:
     """Seconds to insert every row with its own INSERT through SQLAlchemy Core."""
-    from terpseed.schema import metadata
+    metadata = model
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
@@ -338,11 +352,11 @@ BASELINES = {  # name: the upgrades compared with it
 }
 
 
-def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
+def bench(scenario: str, scale: float, repeat: int, with_per_row: bool, schema: str) -> dict:
     py = sys.executable
-    x = ["-x", f"scenario={scenario}", "-x", f"scale={scale:g}", "-x", "quiet=true"]
+    x = ["-x", f"scenario={scenario}", "-x", f"scale={scale:g}", "-x", "quiet=true", "-x", f"schema={schema}"]
     alembic = [py, "-m", "alembic", "-c", str(ROOT / "seed.ini"), *x]
-    dbs = Databases()
+    dbs = Databases(schema)
     runs: dict[str, list[tuple[float, int]]] = {k: [] for k in OPERATIONS}
     baselines: dict[str, list[float]] = {name: [] for name in BASELINES}
     saved_cache = os.environ.get("TERPSEED_CACHE_DIR")
@@ -355,7 +369,8 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
                 rows_dir = Path(folder) / f"rows-{attempt}"
                 rows_dir.mkdir()
                 seconds, _peak = timed([py, str(ROOT / "bench" / "run.py"), "--scenario", scenario,
-                                        "--scale", f"{scale:g}", "--write-tsv", str(rows_dir)],
+                                        "--scale", f"{scale:g}", "--schema", schema,
+                                        "--write-tsv", str(rows_dir)],
                                        env={"TERPSEED_CACHE": "off"})
                 baselines["generate"].append(seconds)
                 files = read_tsv_files(rows_dir)
@@ -377,15 +392,15 @@ def bench(scenario: str, scale: float, repeat: int, with_per_row: bool) -> dict:
                 baselines["load_data_unchecked"].append(load_data(dbs.fresh(), files, checked=False))
                 baselines["replay"].append(replay(dbs.fresh(), sql_file))
                 if with_per_row:
-                    tables = tables or final_rows(scenario, scale)
-                    baselines["per_row"].append(per_row(dbs.fresh(), tables))
+                    tables = tables or final_rows(scenario, scale, schema)
+                    baselines["per_row"].append(per_row(dbs.fresh(), tables, view(schema).metadata))
     finally:
         if saved_cache is None:
             os.environ.pop("TERPSEED_CACHE_DIR", None)
         else:
             os.environ["TERPSEED_CACHE_DIR"] = saved_cache
         dbs.drop()
-    result = {"scenario": scenario, "scale": scale, "repeat": repeat, "rows": total,
+    result = {"scenario": scenario, "scale": scale, "schema": schema, "repeat": repeat, "rows": total,
               "measured": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
               "operations": {}, "baselines": {}}
     for name, samples in runs.items():
@@ -427,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=scales, default=[1.0],
                         help="one scale, or several to compare (1,10)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--schema", default=latest().date, choices=[v.date for v in VERSIONS],
+                        help="the TERP schema version benchmarked (default: the newest)")
     parser.add_argument("--per-row", action="store_true", help="also time the per-row INSERT baseline")
     parser.add_argument("--write-tsv", type=Path, metavar="DIR",
                         help="only generate the rows (one scale) and write them to DIR as LOAD DATA files")
@@ -437,13 +454,14 @@ def main(argv: list[str] | None = None) -> int:
         from terpseed.world import collector_paused
 
         with collector_paused():  # the garbage collector paused as the seeds pause it
-            tsv_files(*inserted_rows(args.scenario, args.scale[0]), args.write_tsv)
+            tsv_files(*inserted_rows(args.scenario, args.scale[0], args.schema), args.write_tsv,
+                      view(args.schema).metadata)
         return 0
     # the commands run as on a user's machine, with Python's bytecode cache: a
     # machine-wide PYTHONDONTWRITEBYTECODE (some CI images set it) would have
     # every run compile the project's sources again (about 0.2 s)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    results = [bench(args.scenario, scale, args.repeat, args.per_row) for scale in args.scale]
+    results = [bench(args.scenario, scale, args.repeat, args.per_row, args.schema) for scale in args.scale]
     for other in results[1:]:
         print(growth(results[0], other))
     return 0

@@ -16,6 +16,8 @@ from typing import Callable
 
 Provider = Callable[[object], dict[int, object]]
 PROVIDERS: dict[str, Provider] = {}
+# the modules whose providers register themselves (by domain), imported below
+DOMAINS = ("generators.added_stock", "generators.added_sales")
 
 
 def provides(*keys: str):
@@ -27,3 +29,13 @@ def provides(*keys: str):
             PROVIDERS[key] = fn
         return fn
     return register
+
+
+def _load() -> None:
+    import importlib
+
+    for module in DOMAINS:
+        importlib.import_module(module)
+
+
+_load()

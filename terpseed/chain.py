@@ -132,8 +132,7 @@ def _seed_run(context, params: P.SeedParams, dialect: str, adoption: Adoption | 
     version it writes), where the revisions find it."""
     adoption = adoption or Adoption()
     target = target or view(params.schema)
-    key = params.describe() + f" writes={target.date}" + (f" adopted={adoption.digest()}" if adoption else "")
-    cache = PlanCache.open(key) if params.cache else NoCache()
+    cache = PlanCache.open(cache_key(params, target, adoption)) if params.cache else NoCache()
     run = SeedRun(
         params=params,
         renderer=SqlRenderer(dialect, metadata=target.metadata, bytecode_dir=cache.templates_bytecode),
@@ -143,6 +142,12 @@ def _seed_run(context, params: P.SeedParams, dialect: str, adoption: Adoption | 
     )
     context.config.attributes[RUN_KEY] = run
     return run
+
+
+def cache_key(params: P.SeedParams, target: SchemaView, adoption: Adoption | None = None) -> str:
+    """What a run's seed cache entry is kept under (terpseed/cache.py adds the code):
+    its arguments, the TERP version it writes and TERP's rows it adopts."""
+    return params.describe() + f" writes={target.date}" + (f" adopted={adoption.digest()}" if adoption else "")
 
 
 def _run_seed_chain(context) -> None:

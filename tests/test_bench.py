@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from terpseed.schema.versions import latest
 from tests.support import HOSTILE, ROOT, alembic_ok, build_schema, snapshot
 
 
@@ -60,7 +61,7 @@ def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, 
     files = read_tsv_files(rows_dir)
     seeded, loaded = mariadb_server.create("seeded"), mariadb_server.create("loaded")
     for url in (seeded, loaded):
-        build_schema(url, "ddl")
+        build_schema(url, "ddl", latest().date)  # the version the benchmark writes by default
     alembic_ok("-x", f"url={seeded}", "-x", f"scenario={scenario}", "upgrade", "head")
     assert load_data(loaded, files) > 0
     seeded_state, loaded_state = snapshot(seeded), snapshot(loaded)
@@ -69,7 +70,7 @@ def test_load_data_baseline_loads_the_very_rows_the_seeds_write(mariadb_server, 
     assert loaded_state == seeded_state
     # a load that skips rows (here: orders without their clients) is no baseline
     orphans = mariadb_server.create("orphans")
-    build_schema(orphans, "ddl")
+    build_schema(orphans, "ddl", latest().date)
     only_orders = files._replace(tables={"orders": files.tables["orders"]}, updates=[])
     with pytest.raises(SystemExit, match=r"LOAD DATA of orders loaded 0 of \d+ rows \(Cannot add"):
         load_data(orphans, only_orders)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from terpseed import record
+from terpseed.schema.versions import latest
 from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
 from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, execute, run_alembic,
@@ -158,7 +159,7 @@ def test_production_needs_approval_and_confirmation(tmp_path, monkeypatch):
     monkeypatch.setenv(approval.MANIFEST_ENV, str(tmp_path / "approvals.json"))
     assert main(["approve", "-x", "scenario=light", "-x", "dialect=sqlite"]) == 0
     url = f"sqlite:///{tmp_path / 'prod.sqlite'}"
-    build_schema(url, "chain")
+    build_schema(url, "chain", latest().date)  # the version make approve approves by default
     line = _fails("-x", f"url={url}", "-x", "scenario=light", "-x", "env=production", "-x", "approved=true",
                   "upgrade", "head")
     assert "production target" in line and "-x confirm=prod.sqlite" in line

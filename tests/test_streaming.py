@@ -50,7 +50,8 @@ def test_quiet_silences_progress_and_plain_lines_name_each_revision(tmp_path):
     build_schema(url, "chain")
     loud = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "upgrade", "0003_books")
     assert loud.returncode == 0, loud.stderr
-    lines = loud.stderr.decode().splitlines()
+    schema, *lines = loud.stderr.decode().splitlines()
+    assert schema == f"schema: {url} holds TERP's schema of 2025-11-21"  # the version it writes
     assert [line.split(" done:")[0] for line in lines] == [
         "upgrade 0001_access", "upgrade 0002_reference", "upgrade 0003_books"]
     written = counts(url)
