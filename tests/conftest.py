@@ -12,13 +12,16 @@ import sqlalchemy as sa
 from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema, counts
 
 
+SEEDED_FIXTURES = {"seeded", "full_mariadb", "seeded_latest"}
+
+
 def pytest_collection_modifyitems(config, items):
     """Both cores (make test: pytest -n 2 --dist loadgroup): the tests that read
     the shared seeded databases run on one worker, which seeds them once, and
     each module with a module-scoped fixture on one worker; the rest wherever
     a worker is free."""
     for item in items:
-        if {"seeded", "full_mariadb"} & set(item.fixturenames):
+        if SEEDED_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.xdist_group("seeded"))
             continue
         scopes = {d.scope for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs}
@@ -138,3 +141,24 @@ def seeded(request, tmp_path_factory):
     return _SQLITE[request.param]
 
 
+
+
+@pytest.fixture(scope="session", params=["light-sqlite", "full-mariadb"])
+def seeded_latest(request, tmp_path_factory):
+    """TERP's newest schema (the schema chain's head), seeded: light on SQLite,
+    full on MariaDB created from the newest DDL file; shared, read only."""
+    from terpseed.schema.versions import latest
+
+    if request.param == "light-sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('latest') / 'terp.sqlite'}"
+        build_schema(url, "chain", latest().date)
+        scenario = "light"
+    else:
+        url = request.getfixturevalue("mariadb_server").create("latest")
+        build_schema(url, "ddl", latest().date)
+        scenario = "full"
+    alembic_ok("-x", f"url={url}", "-x", f"scenario={scenario}", "upgrade", "head")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine.scenario, engine.scale, engine.schema = scenario, 1.0, latest().date
+    yield engine
+    engine.dispose()
