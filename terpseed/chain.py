@@ -206,7 +206,7 @@ def _run_seed_chain(context) -> None:
             if applied - set(held.arguments):
                 _record_earlier_seed(connection, context.script, run, applied - set(held.arguments),
                                      target.shown)
-            deleting = [t for t in deleted_tables(pending) if run.world.view.has(t)]
+            deleting = [t for t in deleted_tables(pending) if run.world.written(t)]
             if deleting:
                 require_recorded_runs(connection, run.world, pending, target.shown)
             hashing = _start_hashing(connection, run, deleting, applied)
@@ -400,7 +400,7 @@ def _start_hashing(connection, run: SeedRun, deleting: list[str], applied: set[s
 
     if not deleting or connection.dialect.name != "mysql":
         return None
-    hashing = Hashing(connection, run.world, deleting, applied)
+    hashing = Hashing(connection, run.world, deleting, applied, run.params.schema)
     connection.commit()
     return hashing
 
@@ -414,7 +414,7 @@ def _guard_downgrade(connection, run: SeedRun, deleting: list[str], params: P.Se
 
     if not deleting:
         return
-    edited = edited_rows(connection, run.world, deleting, applied, hashing)
+    edited = edited_rows(connection, run.world, deleting, applied, hashing, params.schema)
     if edited and params.edited == "stop":
         listed = "; ".join(f"{t} ({len(ids)} rows: {', '.join(map(str, ids[:5]))}{', ...' if len(ids) > 5 else ''})"
                            for t, ids in sorted(edited.items()))

@@ -19,6 +19,7 @@ import hashlib
 import json
 import queue
 import threading
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -73,6 +74,9 @@ def user_dependents(connection: sa.Connection, world: World, deleting: list[str]
             query = query.where(source.c[poly[0]] == poly[1])
         if table in seeded:
             query = query.where(sa.not_(in_runs(source.c.id, seeded[table])))
+        for made in world.derived():  # made out of seeded rows by TERP: they go with them
+            if made.table == table and made.source in seeded:
+                query = query.where(sa.not_(in_runs(source.c[made.column], seeded[made.source])))
         found = [r[0] for r in connection.execute(query.limit(SAMPLE + 1))]
         if found:
             more = "" if len(found) <= SAMPLE else ", ..."
@@ -110,9 +114,21 @@ def deleted_tables(pending: list) -> list[str]:
             for step in getattr(s.revision.module, "STEPS", ()) if isinstance(step, Step)]
 
 
-def _same(a, b) -> bool:
+def same_value(a, b, column: sa.Column) -> bool:
+    """Whether ``a`` read back from ``column`` is the value ``b`` the seed
+    wrote, as the column's type reads them: a decimal read back with more
+    scale (``825.3500``) is the value written (``825.35``), whatever the
+    spelling it was written in; a datetime without its microseconds; a JSON
+    text the document it spells."""
     if a == b:
         return True
+    if a is None or b is None:
+        return False
+    if isinstance(column.type, sa.Numeric) and not isinstance(column.type, sa.Float):
+        try:
+            return Decimal(str(a)) == Decimal(str(b))
+        except ArithmeticError:
+            return False
     if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
         return a.replace(microsecond=0) == b.replace(microsecond=0)
     if isinstance(a, str) and isinstance(b, (dict, list)):
@@ -141,10 +157,23 @@ def _mysql_text(column: sa.Column):
 FINGERPRINT_ROWS = 500  # rows per server-side fingerprint
 
 
-def expected_fingerprints(table: sa.Table, wanted: dict[int, tuple]) -> dict[int, int]:
+def compared(world: World, name: str, written: str | None) -> list[sa.Column]:
+    """The columns of ``name`` whose values the guard compares with what the
+    seed wrote: all of them, unless the seed was written for an older TERP
+    version (``written``) and TERP's schema chain has since moved the
+    database on; then those the older version had (renamed as since): the
+    columns the chain added, it filled itself (terpseed/schema_view.py,
+    ``SchemaView.carried``)."""
+    table = world.view.table(name)
+    if written is None or written == world.view.date:
+        return list(table.c)
+    return [table.c[c] for c in world.view.carried(name, written) or ()]
+
+
+def expected_fingerprints(columns: list[sa.Column], wanted: dict[int, tuple]) -> dict[int, int]:
     """{block: XOR of the rows' 64-bit hashes} of what the seed wrote, as
     ``fingerprint_suspects`` has the server compute it."""
-    texts = [_mysql_text(c) for c in table.c]
+    texts = [_mysql_text(c) for c in columns]
     expected: dict[int, int] = {}
     for rid, values in wanted.items():
         text = ",".join(["~" if v is None else f"{len(t := fn(v))}:{t}" for fn, v in zip(texts, values)])
@@ -153,7 +182,7 @@ def expected_fingerprints(table: sa.Table, wanted: dict[int, tuple]) -> dict[int
     return expected
 
 
-def fingerprint_suspects(connection: sa.Connection, table: sa.Table, ranges: list[tuple[int, int]],
+def fingerprint_suspects(connection: sa.Connection, columns: list[sa.Column], ranges: list[tuple[int, int]],
                          expected: dict[int, int]) -> list[int]:
     """MySQL/MariaDB: the seeded rows (ids in ``ranges``) worth reading back.
     The server hashes each row (MD5 of its values, each length-prefixed so
@@ -163,7 +192,8 @@ def fingerprint_suspects(connection: sa.Connection, table: sa.Table, ranges: lis
     the rows of blocks that differ are suspects.  A value the server spells
     differently from the seed (a MySQL 8 JSON column, say) only makes its
     block suspect, to be compared in full."""
-    parts = [sa.func.ifnull(sa.func.concat(sa.func.char_length(c), ":", c), "~") for c in table.c]
+    table = columns[0].table
+    parts = [sa.func.ifnull(sa.func.concat(sa.func.char_length(c), ":", c), "~") for c in columns]
     row_hash = sa.func.md5(sa.func.concat_ws(",", *parts))
     bits = sa.cast(sa.func.conv(sa.func.left(row_hash, 16), 16, 10), mysql.BIGINT(unsigned=True))
     block = sa.func.floor((table.c.id - 1) / FINGERPRINT_ROWS)
@@ -175,13 +205,14 @@ def fingerprint_suspects(connection: sa.Connection, table: sa.Table, ranges: lis
             if (rid - 1) // FINGERPRINT_ROWS in differing]
 
 
-def expected_rows(world: World, name: str, applied: set[str]) -> dict[int, tuple]:
-    """{id: values in column order} of the rows the seeds wrote to ``name``:
-    the inserts, as changed by the updates of the ``applied`` revisions, as
-    the run's TERP version holds them (terpseed/schema_view.py)."""
+def expected_rows(world: World, name: str, applied: set[str],
+                  columns: list[sa.Column] | None = None) -> dict[int, tuple]:
+    """{id: values of ``columns`` (default: all) in order} of the rows the seeds
+    wrote to ``name``: the inserts, as changed by the updates of the ``applied``
+    revisions, as the run's TERP version holds them (terpseed/schema_view.py)."""
     from terpseed.runtime import projected_update
 
-    columns = [c.name for c in world.view.table(name).c]
+    columns = [c.name for c in (columns if columns is not None else world.view.table(name).c)]
     expected = {row["id"]: dict(row) for row in world.physical(name)}
     for key, (revision, update) in world.updates.items():
         if update.table == name and revision in applied:
@@ -194,12 +225,14 @@ def expected_rows(world: World, name: str, applied: set[str]) -> dict[int, tuple
 
 
 def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
-                applied: set[str], hashing: "Hashing | None" = None) -> dict[str, list[int]]:
+                applied: set[str], hashing: "Hashing | None" = None,
+                written: str | None = None) -> dict[str, list[int]]:
     """Seeded rows whose values are no longer what the seeds wrote (inserts, as
     changed by the updates of the ``applied`` revisions): {table: [ids]}.
+    ``written``: the TERP version the seed was written for (``compared``).
     On MySQL, ``hashing`` is the server's fingerprinting if already started."""
     if connection.dialect.name == "mysql":  # reading every row back costs more than hashing
-        suspects = (hashing or Hashing(connection, world, deleting, applied)).result()
+        suspects = (hashing or Hashing(connection, world, deleting, applied, written)).result()
     else:
         suspects = {name: None for name in deleting}
     edited: dict[str, list[int]] = {}
@@ -207,19 +240,20 @@ def edited_rows(connection: sa.Connection, world: World, deleting: list[str],
         table = world.view.table(name)
         if ids == []:
             continue
-        wanted = expected_rows(world, name, applied)
+        columns = compared(world, name, written)
+        wanted = expected_rows(world, name, applied, columns)
         if ids is None:
-            rows = connection.execute(sa.select(table).where(in_runs(table.c.id, id_ranges(wanted))))
+            rows = connection.execute(sa.select(*columns).where(in_runs(table.c.id, id_ranges(wanted))))
         else:
             rows = [row for start in range(0, len(ids), 500)
-                    for row in connection.execute(sa.select(table).where(
+                    for row in connection.execute(sa.select(*columns).where(
                         in_runs(table.c.id, id_ranges(ids[start:start + 500]))))]
         changed = []
         for row in rows:
             seeded = wanted[row.id]
             # a tuple comparison settles almost every row; column by column
             # only where a datetime's microseconds or a JSON text differ in form
-            if tuple(row) != seeded and not all(map(_same, row, seeded)):
+            if tuple(row) != seeded and not all(map(same_value, row, seeded, columns)):
                 changed.append(row.id)
         if changed:
             edited[name] = sorted(changed)
@@ -236,17 +270,18 @@ class Hashing:
     time zone shapes TIMESTAMP text), in the background from the moment it is
     created; ``result()`` waits for {table: suspect ids}."""
 
-    def __init__(self, connection: sa.Connection, world: World, deleting: list[str], applied: set[str]):
+    def __init__(self, connection: sa.Connection, world: World, deleting: list[str], applied: set[str],
+                 written: str | None = None):
         self.deleting = list(deleting)
-        self.tables = {name: world.view.table(name) for name in deleting}
+        self.columns = {name: compared(world, name, written) for name in deleting}
         work = []
         for name in deleting:
-            table = world.view.table(name)
+            columns = self.columns[name]
             updates = sorted(k for k, (rev, u) in world.updates.items() if u.table == name and rev in applied)
-            tag = hashlib.sha256("\0".join(updates).encode()).hexdigest()[:16]
+            tag = hashlib.sha256("\0".join(updates + [c.name for c in columns]).encode()).hexdigest()[:16]
             expected = world.cache.remember(
                 f"fingerprints/{name}.{tag}",
-                lambda: expected_fingerprints(table, expected_rows(world, name, applied)))
+                lambda: expected_fingerprints(columns, expected_rows(world, name, applied, columns)))
             ranges = seeded_ranges(world, name)
             work.append((sum(hi - lo + 1 for lo, hi in ranges), name, ranges, expected))
         work.sort(key=lambda item: -item[0])  # the largest first, for an even share
@@ -273,7 +308,7 @@ class Hashing:
                         _rows, name, ranges, expected = self.pending.get_nowait()
                     except queue.Empty:
                         break
-                    self.found[name] = fingerprint_suspects(own, self.tables[name], ranges, expected)
+                    self.found[name] = fingerprint_suspects(own, self.columns[name], ranges, expected)
                 own.rollback()
         except BaseException as error:  # noqa: BLE001 - raised by result()
             self.errors.append(error)
@@ -295,6 +330,9 @@ class Hashing:
 
 def seeded_ranges(world: World, name: str) -> list[tuple[int, int]]:
     """The id runs of the rows the seeds write to ``name``."""
+    if not world.written(name):
+        return []  # a table that came after the version the seed was written for
+
     def compute():
         ranges = id_ranges(row["id"] for row in world.inserted(name))
         world.release()

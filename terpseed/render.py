@@ -360,11 +360,13 @@ class SqlRenderer:
         """A text literal, quoted by the dialect."""
         return self.literal(value, sa.String())
 
-    def id_predicate(self, ranges: Sequence[tuple[int, int]], indent: int | None = None) -> str:
+    def id_predicate(self, ranges: Sequence[tuple[int, int]], indent: int | None = None,
+                     column: str = "id") -> str:
         """`` id BETWEEN a AND b`` (one run), or one run a line after OR.
         With ``indent``: the runs one a line, the first unprefixed, the next
-        ones indented by that many spaces after ``OR``."""
-        ident = self.ident("id")
+        ones indented by that many spaces after ``OR``.  ``column``: another
+        column holding ids than ``id``."""
+        ident = self.ident(column)
         parts = [
             f"{ident} = {lo}" if lo == hi else f"{ident} BETWEEN {lo} AND {hi}"
             for lo, hi in ranges

@@ -156,6 +156,8 @@ class RenderedRevision:
             yield Table(record.ARGUMENTS.name, 0, "record")
             yield Chunk(opening, record.ARGUMENTS.name, 0)
         runs: list[tuple[str, list[tuple[int, int]]]] = []
+        if self.direction == "downgrade":
+            yield from self._derived()
         for step in self.steps:
             if isinstance(step, Update):
                 yield from self._update(step)
@@ -187,8 +189,8 @@ class RenderedRevision:
 
     def _delete(self, step: Step) -> Iterator["Table | Chunk"]:
         view = self.run.world.view
-        if not view.has(step.table):
-            return
+        if not self.run.world.written(step.table):
+            return  # not in this version, or not in the one the seed was written for
         name = view.name(step.table)
         kept = set(self.run.keep.get(name, ()))
         rows = [row for row in self.run.world.inserted(step.table) if row["id"] not in kept]
@@ -201,9 +203,30 @@ class RenderedRevision:
                                                      revision=self.revision),
                             name, sum(hi - lo + 1 for lo, hi in part))
 
+    def _derived(self) -> Iterator["Table | Chunk"]:
+        """Downgrade, on a database TERP's schema chain moved on since the
+        seed: first the rows TERP's conversions made out of the rows this
+        revision deletes (a supplier_profiles row out of a seeded vendor),
+        but not out of rows a user edited and the downgrade keeps."""
+        world = self.run.world
+        for made in world.derived():
+            step = next((s for s in self.steps if isinstance(s, Step) and world.written(s.table)
+                         and world.view.name(s.table) == made.source), None)
+            if step is None:
+                continue
+            kept = set(self.run.keep.get(made.source, ()))
+            ranges = id_ranges(row["id"] for row in world.inserted(step.table) if row["id"] not in kept)
+            if not ranges:
+                continue
+            yield Table(made.table, 0, "record")
+            for start in range(0, len(ranges), RANGES_PER_DELETE):
+                yield Chunk(self.run.renderer.render(
+                    "_delete_derived.sql.j2", table=made.table, column=made.column, source=made.source,
+                    ranges=ranges[start:start + RANGES_PER_DELETE], revision=self.revision), made.table, 0)
+
     def _update(self, update: Update) -> Iterator["Table | Chunk"]:
         view = self.run.world.view
-        if not view.has(update.table):
+        if not self.run.world.written(update.table):
             return
         key = update_key(self.revision, update)
         rows = self.run.world.update_rows(key)

@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from terpseed.errors import SeedError
+from terpseed.schema.changes import Derived
 from terpseed.schema.defaults import CurrentTimestamp, CurrentTimestampOnUpdate
 from terpseed.schema.versions import VERSIONS, SchemaVersion, latest, version
 
@@ -129,6 +130,45 @@ class SchemaView:
                 if coerce is not None:
                     values[c] = _chain(values.get(c, _identity), coerce)
         return Projection(name, columns, values)
+
+    def carried(self, table: str, since: str) -> list[str] | None:
+        """This version's columns of ``table`` that it already had in the
+        version of ``since`` (an older date), renamed as they were since: what
+        a seed written for ``since`` wrote and TERP's schema chain carried
+        over.  The columns added since are not among them (the chain filled
+        them, not the seed).  None when the version of ``since`` lacks the table."""
+        older = view(since).projection(table)
+        if older is None:
+            return None
+        name = older.table
+        columns = {c.name: c.name for c in view(since).table(table).c}
+        for step in VERSIONS[VERSIONS.index(version(since)) + 1:VERSIONS.index(self.version) + 1]:
+            changes = step.changes
+            name = changes.renamed_tables.get(name, name)
+            renamed = changes.renamed_columns.get(name, {})
+            dropped = set(changes.dropped_columns.get(name, ()))
+            columns = {was: (None if now is None or now in dropped else renamed.get(now, now))
+                       for was, now in columns.items()}
+        present = set(self.table(table).c.keys())
+        return [c.name for c in self.table(table).c if c.name in set(columns.values()) & present]
+
+    def derived(self, since: str) -> list[Derived]:
+        """The rows TERP's conversions made out of others on the way from the
+        version of ``since`` to this one (``Derived``, tables by this
+        version's names): on a database seeded for ``since`` and moved on
+        by the schema chain, those made from seeded rows."""
+        found = []
+        steps = VERSIONS[VERSIONS.index(version(since)) + 1:VERSIONS.index(self.version) + 1]
+        for i, step in enumerate(steps):
+            for conversion in step.changes.conversions:
+                for made in conversion.derives:
+                    table, source = made.table, made.source
+                    for later in steps[i + 1:]:
+                        table = later.changes.renamed_tables.get(table, table)
+                        source = later.changes.renamed_tables.get(source, source)
+                    if table in self.metadata.tables and source in self.metadata.tables:
+                        found.append(Derived(table, made.column, source))
+        return found
 
     def added_columns(self, table: str) -> list[str]:
         """The target version's columns of ``table`` that its generator does not write."""

@@ -27,6 +27,7 @@ from terpseed.errors import SeedError
 from terpseed.params import SeedParams
 from terpseed.schema_view import SchemaView
 from terpseed.schema_view import base as base_view
+from terpseed.schema_view import view as view_of
 
 # Seeded rows take ids from here up, far above what AUTO_INCREMENT gives the
 # application's own rows, so the two never collide and a downgrade can name
@@ -242,6 +243,24 @@ class World:
                 rows = [row for row in self.rows(table) if row["id"] <= SEED_ID_BASE]
                 found[table] = {self.adoption.key(table, row): row for row in rows}
         return Adoption(found)
+
+    def written(self, table: str) -> bool:
+        """Whether the seed writes (or wrote) ``table``: the run's TERP version
+        has it, and so had the version the seed was written for
+        (``params.schema``), when TERP's schema chain has since moved the
+        database on to a newer one; a table that came later holds no seeded row."""
+        if not self.view.has(table):
+            return False
+        if self.params.schema is None or self.params.schema == self.view.date:
+            return True
+        return view_of(self.params.schema).has(table)
+
+    def derived(self) -> list:
+        """The rows TERP's conversions made out of seeded rows since the
+        version the seed was written for (terpseed/schema_view.py, ``derived``)."""
+        if self.params.schema is None or self.params.schema == self.view.date:
+            return []
+        return self.view.derived(self.params.schema)
 
     def physical(self, table: str) -> list[dict]:
         """The rows the seed writes to ``table`` as the run's TERP version holds

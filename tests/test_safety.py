@@ -340,8 +340,8 @@ def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(ma
     with engine.connect() as conn:
         conn.exec_driver_sql("SET time_zone = '+00:00'")
         suspects = {t: fingerprint_suspects(
-            conn, metadata.tables[t], seeded_ranges(world, t),
-            expected_fingerprints(metadata.tables[t], expected_rows(world, t, applied))) for t in tables}
+            conn, list(metadata.tables[t].c), seeded_ranges(world, t),
+            expected_fingerprints(list(metadata.tables[t].c), expected_rows(world, t, applied))) for t in tables}
         assert {t: ids for t, ids in suspects.items() if ids} == {}
     c = metadata.tables["clients"]
     with engine.begin() as conn:
@@ -359,3 +359,19 @@ def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(ma
         found = edited_rows(conn, world, tables, applied)
     engine.dispose()
     assert found == {"clients": sorted(ids)}
+
+
+def test_the_guard_compares_values_as_the_column_type_reads_them():
+    """Issue 16.6: a decimal read back with more scale is the value written,
+    whatever spelling the seed wrote it in (a varchar's text before TERP made
+    the column a decimal); another amount is an edit."""
+    from decimal import Decimal
+
+    from terpseed.guard import same_value
+
+    money = sa.Column("amount", sa.Numeric(15, 4))
+    assert same_value(Decimal("825.3500"), Decimal("825.35"), money)
+    assert same_value(Decimal("825.3500"), "825.35", money)
+    assert not same_value(Decimal("825.3510"), "825.35", money)
+    assert not same_value(Decimal("0.0000"), None, money)
+    assert not same_value("825.3500", "825.35", sa.Column("code", sa.String(20)))

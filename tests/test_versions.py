@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from checks.library import all_checks
 from checks.runner import run
 from terpseed.schema.versions import VERSIONS, latest
-from tests.support import alembic_ok, build_schema, counts
+from tests.support import alembic_ok, build_schema, counts, execute, run_alembic, snapshot
 
 DATES = [v.date for v in VERSIONS]
 
@@ -70,3 +70,50 @@ def test_light_applies_on_every_version_and_passes_the_checks(request, tmp_path,
 
 def test_the_full_scenario_on_the_newest_schema_passes_the_checks(seeded_latest):
     assert _failing(seeded_latest) == {}
+
+
+@pytest.mark.parametrize("how", ["sqlite", "mariadb"])
+def test_a_seed_moved_on_by_the_schema_chain_comes_out_leaving_the_users_rows(request, tmp_path, how):
+    """Issue 16.4: seeded on TERP's schema of 2025-11-21, moved to the newest by
+    the schema chain (which converts the seeded rows: vendors into clients with
+    supplier_profiles, tag categories, renamed values, columns added and
+    filled), the seed's downgrade takes out exactly what the seed wrote and
+    what TERP's conversions made of it; the users' rows stay as they were,
+    those from before the seed and those from after the upgrade."""
+    url = (f"sqlite:///{tmp_path / 'terp.sqlite'}" if how == "sqlite"
+           else request.getfixturevalue("mariadb_server").create("moved"))
+    first = DATES[0]
+    build_schema(url, "chain", first)
+    execute(url, "INSERT INTO clients (teri_code, name, is_buyer) VALUES ('USR-1', 'O''Brien Wholesale', 1)",
+            "INSERT INTO vendors (name, contactName) VALUES ('Userland Farms', 'Una User')")
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    alembic_ok("-x", f"url={url}", "upgrade", "head", ini="alembic.ini")  # TERP's schema chain
+    q = "`" if how == "mariadb" else '"'
+    execute(url, f"INSERT INTO tags (name, {q}standardizedName{q}, category) VALUES ('user-made', 'user-made', 'CUSTOM')")
+    moved = snapshot(url)
+    assert len(moved["supplier_profiles"]) == 1 + len(moved["vendors"]) - 1 > 1
+    current = alembic_ok("-x", f"url={url}", "current")
+    assert f"schema={first}" in current
+
+    # an edit of a column the seed wrote is still seen through the move
+    clients = sa.table("clients", sa.column("id"), sa.column("name"), sa.column("updated_at"))
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        name = conn.execute(sa.select(clients.c.name).where(clients.c.id == 1000000002)).scalar_one()
+        conn.execute(clients.update().where(clients.c.id == 1000000002).values(name="Renamed by a user", updated_at=clients.c.updated_at))
+    status, _out, err = run_alembic("-x", f"url={url}", "downgrade", "base")
+    assert status == 1 and "clients (1 rows: 1000000002)" in err, err
+    with engine.begin() as conn:
+        conn.execute(clients.update().where(clients.c.id == 1000000002).values(name=name, updated_at=clients.c.updated_at))
+    engine.dispose()
+    alembic_ok("-x", f"url={url}", "downgrade", "base")
+    left = {t: rows for t, rows in snapshot(url).items() if t != "__tables__" and rows}
+    users = {
+        "clients": [r for r in moved["clients"] if "USR-1" in r or "VEND-000001" in r],
+        "vendors": [r for r in moved["vendors"] if "Userland Farms" in r],
+        "supplier_profiles": [r for r in moved["supplier_profiles"] if "Una User" in r],
+        "tags": [r for r in moved["tags"] if "user-made" in r],
+        "calendars": moved["calendars"],  # TERP's Office calendar, which the chain created
+    }
+    assert [len(rows) for rows in users.values()] == [2, 1, 1, 1, 1]
+    assert left == users

@@ -54,6 +54,19 @@ def _nothing(_tables: "Tables") -> list:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """Rows a conversion makes out of others: each row of ``table`` whose
+    ``column`` holds the id of a row of ``source`` was made from that row
+    (a supplier_profiles row from its vendor, through legacy_vendor_id).
+    When the source row is seeded, the seeds take the row made from it out
+    with it (terpseed/runtime.py): it is the seed's, carried on by TERP."""
+
+    table: str
+    column: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Conversion:
     """One data conversion of a step, both ways.
 
@@ -68,6 +81,7 @@ class Conversion:
     up: Statements
     down: Statements = _nothing
     cannot_restore: str = ""
+    derives: tuple[Derived, ...] = ()   # the rows it makes out of others
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ theirs the same way from their vendorId.
 
 import sqlalchemy as sa
 
-from terpseed.schema.changes import Conversion, Tables, VersionChanges
+from terpseed.schema.changes import Conversion, Derived, Tables, VersionChanges
 
 
 def _vendor_teri_code(vendor_id) -> sa.ColumnElement:
@@ -90,6 +90,7 @@ CHANGES = VersionChanges(
             cannot_restore="the clients the move created stay, and a merged client keeps"
             " is_seller = 1: what is_seller was before is not recorded, and deleting a"
             " client would cascade through TERP's ON DELETE CASCADE keys",
+            derives=(Derived("supplier_profiles", "legacy_vendor_id", "vendors"),),
         ),
         Conversion(
             "lots.supplier_client_id (drizzle/0056) and purchaseOrders.supplier_client_id"
