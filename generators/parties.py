@@ -105,6 +105,18 @@ def clients(ctx):
     return rows
 
 
+def supplier_clients(ctx) -> dict[int, int | None]:
+    """{vendors.id: the id of the vendor's supplier client}: the seller client of
+    the vendor's name, compared case-insensitively, the oldest if several, as
+    TERP's vendor backfills find it (scripts/backfill-ter235-supplier-client-ids.ts,
+    the ``merge`` path of its vendors-to-clients move); None when there is none."""
+    sellers: dict[str, int] = {}
+    for client in sorted(ctx.rows("clients"), key=lambda c: c["id"]):
+        if client["is_seller"]:
+            sellers.setdefault(client["name"].lower(), client["id"])
+    return {vendor["id"]: sellers.get(vendor["name"].lower()) for vendor in ctx.rows("vendors")}
+
+
 def _client_row(ctx, n, code, name, address, area, created, *, buyer, seller, tags):
     rng = ctx.rng
     return {

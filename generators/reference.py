@@ -85,6 +85,24 @@ TAG_GROUPS = [
     ]),
 ]
 
+# The ten tags TERP's drizzle/0052 (the migration that adds tags.color) inserts,
+# upserted on the unique name: (name, category, colour, description), the category
+# as the seeds spell it, which 0052's CASE makes STATUS, PRIORITY or TYPE.  A TERP
+# version with tags.color has them; the seeds' own Premium is 0052's already (type,
+# "Premium tier", the Quality group's #F59E0B).
+DEFAULT_TAGS = [
+    ("VIP", "status", "#9333EA", "VIP client status"),
+    ("High Priority", "priority", "#DC2626", "High priority client or product"),
+    ("Medium Priority", "priority", "#F59E0B", "Medium priority"),
+    ("Low Priority", "priority", "#10B981", "Low priority"),
+    ("Active", "status", "#22C55E", "Currently active"),
+    ("Inactive", "status", "#6B7280", "Currently inactive"),
+    ("New", "status", "#3B82F6", "New client or product"),
+    ("Wholesale", "type", "#8B5CF6", "Wholesale client type"),
+    ("Retail", "type", "#06B6D4", "Retail client type"),
+    ("Premium", "type", "#F59E0B", "Premium tier"),
+]
+
 # TERP's workflow queue statuses (its migration seeds the same six).
 WORKFLOW = [
     ("Intake Queue", "intake-queue", "#EF4444"),
@@ -155,15 +173,21 @@ def grades(ctx):
 
 
 def tags(ctx):
-    rows = []
-    for _group, _color, _hier, members in TAG_GROUPS:
-        for name, category, description in members:
-            rows.append({
-                "id": ctx.id(len(rows) + 1), "name": name, "standardizedName": slug(name),
-                "category": category, "description": description,
-                "createdAt": _created(ctx, 8), "updatedAt": _created(ctx, 8),
-            })
-    return rows
+    """The tag groups' tags; and, in a TERP version that has tags.color, the default
+    tags its migration 0052 inserts with the column, after them (the names the seeds
+    already use stand for themselves, as 0052's upsert on the unique name leaves one
+    row; MySQL compares names case-insensitively)."""
+    members = [member for _group, _color, _hier, group in TAG_GROUPS for member in group]
+    if "color" in ctx.schema.table("tags").c:
+        used = {name.lower() for name, _category, _description in members}
+        members += [(name, category, description) for name, category, _color, description in DEFAULT_TAGS
+                    if name.lower() not in used]
+    return [
+        {"id": ctx.id(n), "name": name, "standardizedName": slug(name),
+         "category": category, "description": description,
+         "createdAt": _created(ctx, 8), "updatedAt": _created(ctx, 8)}
+        for n, (name, category, description) in enumerate(members, start=1)
+    ]
 
 
 def tagGroups(ctx):
