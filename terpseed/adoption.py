@@ -47,6 +47,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "grades": ("name",),
     "expenseCategories": ("parentCategoryId", "categoryName"),
     "accounts": ("accountNumber",),
+    "tags": ("name",),  # TERP's 0052 inserts its ten default tags itself
 }
 SEED_ID_BASE = 1_000_000_000  # terpseed.world.SEED_ID_BASE: seeded ids are above it
 

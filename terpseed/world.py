@@ -154,8 +154,10 @@ class GenContext:
 
     @property
     def schema(self) -> SchemaView:
-        """The TERP schema version the run writes (terpseed/schema_view.py)."""
-        return self.world.view
+        """The TERP schema version the rows are written in (terpseed/schema_view.py):
+        the run's, or on a database TERP's schema chain has moved on since the
+        seed, the one the seed was written for (``World.written_view``)."""
+        return self.world.written_view
 
     def rows(self, table: str) -> list[dict]:
         """The rows another step generates for ``table``."""
@@ -244,23 +246,30 @@ class World:
                 found[table] = {self.adoption.key(table, row): row for row in rows}
         return Adoption(found)
 
+    @property
+    def written_view(self) -> SchemaView:
+        """The TERP version the seed's rows are written in: the run's, or the
+        older one the seed was written for (``params.schema``) when TERP's
+        schema chain has since moved the database on.  Generators that
+        differ by version (0052's default tags) see this one, so that a
+        downgrade takes out the rows the seed wrote then."""
+        if self.params.schema is None or self.params.schema == self.view.date:
+            return self.view
+        return view_of(self.params.schema)
+
     def written(self, table: str) -> bool:
         """Whether the seed writes (or wrote) ``table``: the run's TERP version
         has it, and so had the version the seed was written for
         (``params.schema``), when TERP's schema chain has since moved the
         database on to a newer one; a table that came later holds no seeded row."""
-        if not self.view.has(table):
-            return False
-        if self.params.schema is None or self.params.schema == self.view.date:
-            return True
-        return view_of(self.params.schema).has(table)
+        return self.view.has(table) and self.written_view.has(table)
 
     def derived(self) -> list:
         """The rows TERP's conversions made out of seeded rows since the
         version the seed was written for (terpseed/schema_view.py, ``derived``)."""
-        if self.params.schema is None or self.params.schema == self.view.date:
+        if self.written_view is self.view:
             return []
-        return self.view.derived(self.params.schema)
+        return self.view.derived(self.written_view.date)
 
     def physical(self, table: str) -> list[dict]:
         """The rows the seed writes to ``table`` as the run's TERP version holds
