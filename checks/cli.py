@@ -1,10 +1,12 @@
 """``python -m checks`` (and ``make check``): audit a TERP database.
 
-    python -m checks [--url URL] [--select PATTERN ...] [--exclude PATTERN ...]
+    python -m checks [--url URL] [--schema DATE] [--select PATTERN ...] [--exclude PATTERN ...]
                      [--format table|json|junit] [--sample N] [--list]
 
 The database is --url, else SEED_DATABASE_URL, else the embedded
-var/terp.sqlite.  PATTERN: a check name (globs allowed), tag:NAME or
+var/terp.sqlite.  The checks are those of the TERP schema version the
+database holds (recognised, as the seeds do), or of --schema DATE; --list
+without --schema lists the newest version's.  PATTERN: a check name (globs allowed), tag:NAME or
 severity:error|warning.  Exit status: 0 when no error-severity check fails,
 1 when one does, 2 when the checks could not run.  The session is read-only:
 nothing is ever written.
@@ -20,9 +22,11 @@ from rich.console import Console
 
 from checks import report
 from checks.library import all_checks
-from checks.runner import row_counts, run, select
+from checks.runner import database_view, row_counts, run, select
 from terpseed import target as T
 from terpseed.errors import SeedError
+from terpseed.schema.versions import VERSIONS
+from terpseed.schema_view import view
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m checks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="database URL (else SEED_DATABASE_URL, else var/terp.sqlite)")
+    parser.add_argument("--schema", choices=[v.date for v in VERSIONS], metavar="DATE",
+                        help="the TERP schema version whose checks run (default: the database's)")
     parser.add_argument("--select", action="append", default=[], metavar="PATTERN")
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN")
     parser.add_argument("--format", choices=["table", "json", "junit"], default="table")
@@ -38,12 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
-    checks = select(all_checks(), args.select, args.exclude)
     if args.list:
-        for c in checks:
+        for c in select(all_checks(view(args.schema)), args.select, args.exclude):
             sys.stdout.write(f"{c.name}\t{c.severity}\t{','.join(c.tags)}\t{c.description}\n")
         return 0
-    if not checks:
+    if not select(all_checks(view(args.schema)), args.select, args.exclude) and \
+            not any(select(all_checks(view(v.date)), args.select, args.exclude) for v in VERSIONS):
         err.print(f"FAILED: no check matches {args.select}; try --list", markup=False)
         return 2
     try:
@@ -52,8 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             raise SeedError(f"{target.shown} does not exist; seed it first (make seed) or pass --url")
         engine = T.create_engine(target)
         with T.connect(engine, target) as connection:
-            results = run(connection, checks, args.sample)
-            counts = row_counts(connection)
+            schema = view(args.schema) if args.schema else database_view(connection)
+            checks = select(all_checks(schema), args.select, args.exclude)
+            if not checks:
+                raise SeedError(f"no check of TERP's schema of {schema.date} matches {args.select};"
+                                f" try --list --schema {schema.date}")
+            results = run(connection, checks, args.sample, schema)
+            counts = row_counts(connection, schema)
         engine.dispose()
     except SeedError as exc:
         err.print(f"FAILED: {exc}", markup=False)

@@ -2,13 +2,21 @@
 
 A hand-written check is ``checks/sql/NAME.sql``: a SELECT that returns the
 offending rows (no rows: pass), after a header of ``-- key: value`` lines
-(name, severity, tables, tags, description).  It may use Jinja: the macros of
-``_dialect.sql.j2`` and a few values drawn from terpseed/vocabulary.py.
+(name, severity, tables, tags, description; optionally ``requires``: the
+``table.column``s a check needs that not every TERP version has, without
+which it is not part of that version's library).  It may use Jinja: the
+macros of ``_dialect.sql.j2`` and a few values drawn from
+terpseed/vocabulary.py, spelled as the version spells them.
 
 Generated checks come from one place each: every reference of
 terpseed/relations.py (declared foreign keys, undeclared references and
 polymorphic type/id pairs), every vocabulary, numeric-text and JSON column of
 terpseed/vocabulary.py, and the coverage of every table of the schema model.
+
+The library is the library of one TERP schema version (``all_checks(view)``,
+terpseed/schema_view.py): its tables, its references, its names and values
+(``fulfillmentStatus`` READY_FOR_PACKING where TERP renamed PENDING); the
+checks of a database are those of the version it holds (``checks_for``).
 """
 
 from __future__ import annotations
@@ -18,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import sqlalchemy as sa
 
 from terpseed import relations, vocabulary
 from terpseed.render import SqlRenderer
-from terpseed.schema import metadata
+from terpseed.schema_view import SchemaView, view
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-HEADER = re.compile(r"^-- (name|severity|tables|tags|description): (.*)$")
+HEADER = re.compile(r"^-- (name|severity|tables|tags|description|requires): (.*)$")
 SEVERITIES = ("error", "warning")
 
 
@@ -59,18 +68,28 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def library_checks() -> list[Check]:
+def _has(schema: SchemaView, key: str) -> bool:
+    table, _, column = key.partition(".")
+    return table in schema.metadata.tables and (not column or column in schema.metadata.tables[table].c)
+
+
+def library_checks(schema: SchemaView | None = None) -> list[Check]:
+    """The hand-written checks (of the newest version by default)."""
+    schema = schema or view()
     checks = []
     for path in sorted(SQL_DIR.glob("*.sql")):
         h = _parse_header(path)
-        checks.append(Check(h["name"], h["severity"], _split(h["tables"]), _split(h["tags"]),
-                            h["description"], path.name))
+        needs = _split(h["tables"]) + _split(h.get("requires", ""))
+        if all(_has(schema, key) for key in needs):
+            checks.append(Check(h["name"], h["severity"], _split(h["tables"]), _split(h["tags"]),
+                                h["description"], path.name))
     return checks
 
 
-def reference_checks() -> list[Check]:
+def reference_checks(schema: SchemaView | None = None) -> list[Check]:
+    schema = schema or view()
     checks = []
-    for ref in relations.references():
+    for ref in relations.references(schema.metadata):
         kind = "fk" if ref.declared else "ref"
         what = "foreign key" if ref.declared else "undeclared reference"
         checks.append(Check(
@@ -81,7 +100,8 @@ def reference_checks() -> list[Check]:
                                   "target_table": ref.target_table, "target_column": ref.target_column},
             "reference"))
     for (table, type_column, id_column), targets in relations.POLYMORPHIC.items():
-        if not targets:
+        targets = {k: t for k, t in targets.items() if not isinstance(t, str) or t in schema.metadata.tables}
+        if not targets or not _has(schema, f"{table}.{type_column}") or not _has(schema, f"{table}.{id_column}"):
             continue
         checks.append(Check(
             f"poly__{table}__{id_column}", "error",
@@ -94,15 +114,31 @@ def reference_checks() -> list[Check]:
     return checks
 
 
-def vocabulary_checks() -> list[Check]:
+def _in_version(schema: SchemaView, key: str) -> tuple[str, str] | None:
+    """``table.column`` as a version names it; None when it lacks it."""
+    table, column = key.split(".")
+    if not schema.has(table) or schema.column(table, column) is None:
+        return None
+    return schema.name(table), schema.column(table, column)
+
+
+def vocabulary_checks(schema: SchemaView | None = None) -> list[Check]:
+    schema = schema or view()
     checks = []
     for key, values in vocabulary.VOCABULARIES.items():
-        table, column = key.split(".")
+        if (named := _in_version(schema, key)) is None:
+            continue
+        values = tuple(dict.fromkeys(schema.spelled(*key.split("."), v) for v in values))
+        table, column = named
+        key = f"{table}.{column}"
         checks.append(Check(f"vocab__{table}__{column}", "warning", (table,), ("vocabulary",),
                             f"{key} holds a value outside {', '.join(values)}.", "_vocabulary.sql.j2",
                             {"table": table, "column": column, "values": values}, "vocabulary"))
     for key, encoding in vocabulary.JSON_ENCODINGS.items():
-        table, column = key.split(".")
+        if (named := _in_version(schema, key)) is None:
+            continue
+        table, column = named
+        key = f"{table}.{column}"
         how = "a JSON string holding JSON (TERP's double encoding)" if encoding == "stringified" \
             else f"a JSON {encoding}"
         checks.append(Check(f"json__{table}__{column}", "warning", (table,), ("json", "vocabulary"),
@@ -110,21 +146,30 @@ def vocabulary_checks() -> list[Check]:
                             "_json_encoding.sql.j2", {"table": table, "column": column, "encoding": encoding},
                             "vocabulary"))
     for key in vocabulary.NUMERIC_TEXT:
-        table, column = key.split(".")
+        if (named := _in_version(schema, key)) is None:
+            continue
+        table, column = named
+        key = f"{table}.{column}"
+        if not isinstance(schema.metadata.tables[table].c[column].type, sa.String):
+            continue  # TERP made it a number (0052): the column holds nothing else
         checks.append(Check(f"numeric__{table}__{column}", "error", (table,), ("money", "vocabulary"),
                             f"{key} is kept as text and holds something that is not a number.",
                             "_numeric_text.sql.j2", {"table": table, "column": column}, "vocabulary"))
     return checks
 
 
-def coverage_check() -> Check:
-    return Check("empty_tables", "warning", tuple(sorted(metadata.tables)), ("coverage",),
+def coverage_check(schema: SchemaView | None = None) -> Check:
+    schema = schema or view()
+    return Check("empty_tables", "warning", tuple(sorted(schema.metadata.tables)), ("coverage",),
                  "A TERP table with no rows: the part of the application it serves shows nothing.",
-                 "", {}, "coverage")
+                 "", {"tables": tuple(sorted(schema.metadata.tables))}, "coverage")
 
 
-def all_checks() -> list[Check]:
-    checks = library_checks() + reference_checks() + vocabulary_checks() + [coverage_check()]
+def all_checks(schema: SchemaView | None = None) -> list[Check]:
+    """The library of a TERP version (default: the newest)."""
+    schema = schema or view()
+    checks = (library_checks(schema) + reference_checks(schema) + vocabulary_checks(schema)
+              + [coverage_check(schema)])
     names = [c.name for c in checks]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
@@ -133,10 +178,12 @@ def all_checks() -> list[Check]:
 
 
 class CheckRenderer:
-    """Renders checks to SQL for one dialect (values through the dialect)."""
+    """Renders checks to SQL for one dialect (values through the dialect) and
+    one TERP version (values as it spells them; default: the newest)."""
 
-    def __init__(self, dialect: str):
+    def __init__(self, dialect: str, schema: SchemaView | None = None):
         self.dialect = dialect
+        self.schema = schema or view()
         self.sql = SqlRenderer(dialect)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SQL_DIR)),
                                       undefined=jinja2.StrictUndefined, trim_blocks=True,
@@ -159,7 +206,8 @@ class CheckRenderer:
         return "\n        OR ".join(parts)
 
     def _fulfilment_rank(self, expr: str) -> str:
-        whens = " ".join(f"WHEN {self.literal(s)} THEN {n}" for n, s in enumerate(vocabulary.FULFILLMENT_ORDER))
+        spelled = [self.schema.spelled("orders", "fulfillmentStatus", s) for s in vocabulary.FULFILLMENT_ORDER]
+        whens = " ".join(f"WHEN {self.literal(s)} THEN {n}" for n, s in enumerate(spelled))
         return f"CASE {expr} {whens} END"
 
     def render(self, check: Check) -> str:
@@ -167,7 +215,7 @@ class CheckRenderer:
             return "\nUNION ALL\n".join(
                 f"SELECT {self.literal(name)} AS table_name FROM (SELECT 1 AS x) AS one"
                 f" WHERE NOT EXISTS (SELECT 1 FROM {self.sql.ident(name)})"
-                for name in sorted(metadata.tables))
+                for name in check.context["tables"])
         context = dict(check.context)
         if "targets" in context:
             targets = context["targets"]

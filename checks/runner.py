@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from checks.library import Check, CheckRenderer
+from checks.library import Check, CheckRenderer, all_checks
 from terpseed.errors import SeedError
+from terpseed.schema_view import SchemaView, view
 
 
 @dataclass
@@ -52,8 +53,21 @@ def missing_tables(connection: sa.Connection, checks: list[Check]) -> list[str]:
     return sorted(needed - present)
 
 
-def run(connection: sa.Connection, checks: list[Check], sample: int = 5) -> list[Result]:
-    """Run every check; the session is read-only, so nothing can be written."""
+def database_view(connection: sa.Connection) -> SchemaView:
+    """The TERP schema version the database holds (terpseed/recognise.py: the
+    exact one, else the nearest), whose library of checks audits it."""
+    from terpseed.recognise import recognise
+
+    return view(recognise(connection).version.date)
+
+
+def run(connection: sa.Connection, checks: list[Check] | None = None, sample: int = 5,
+        schema: SchemaView | None = None) -> list[Result]:
+    """Run the checks (default: the whole library of the version the database
+    holds, ``schema``); the session is read-only, so nothing can be written."""
+    schema = schema or database_view(connection)
+    connection.rollback()
+    checks = all_checks(schema) if checks is None else checks
     missing = missing_tables(connection, checks)
     if missing:
         raise SeedError(
@@ -61,7 +75,7 @@ def run(connection: sa.Connection, checks: list[Check], sample: int = 5) -> list
             " point --url at a TERP database or select checks that do not need them"
         )
     _read_only(connection)
-    renderer = CheckRenderer("sqlite" if connection.dialect.name == "sqlite" else "mysql")
+    renderer = CheckRenderer("sqlite" if connection.dialect.name == "sqlite" else "mysql", schema)
     no_params = {"no_parameters": True}
     results = []
     for check in checks:
@@ -81,9 +95,10 @@ def run(connection: sa.Connection, checks: list[Check], sample: int = 5) -> list
     return results
 
 
-def row_counts(connection: sa.Connection) -> dict[str, int]:
-    from terpseed.schema import metadata
-
+def row_counts(connection: sa.Connection, schema: SchemaView | None = None) -> dict[str, int]:
+    """Rows per table of the TERP version the database holds (or ``schema``)."""
+    metadata = (schema or database_view(connection)).metadata
+    connection.rollback()
     present = set(sa.inspect(connection).get_table_names())
     counts = {}
     for name, table in sorted(metadata.tables.items()):

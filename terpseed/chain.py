@@ -443,11 +443,10 @@ def context_heads(connection, script) -> tuple[str, ...]:
 
 def _run_checks(connection, shown_url: str) -> None:
     """-x check=true: the integrity-check library over what is now there."""
-    from checks.library import all_checks
     from checks.runner import run
 
     connection.commit()
-    failing = [r for r in run(connection, all_checks()) if not r.passed and r.check.severity == "error"]
+    failing = [r for r in run(connection) if not r.passed and r.check.severity == "error"]
     if failing:
         found = ", ".join(f"{r.check.name} ({r.count} rows)" for r in failing)
         raise SeedError(

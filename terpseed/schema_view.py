@@ -152,6 +152,19 @@ class SchemaView:
         present = set(self.table(table).c.keys())
         return [c.name for c in self.table(table).c if c.name in set(columns.values()) & present]
 
+    def column(self, table: str, column: str) -> str | None:
+        """This version's name of a generated table's column (None: gone)."""
+        projection = self.projection(table)
+        return projection.columns.get(column) if projection else None
+
+    def spelled(self, table: str, column: str, value):
+        """How this version spells a value the generators write in ``table.column``
+        (a renamed or converted value: PENDING -> READY_FOR_PACKING)."""
+        name = self.column(table, column)
+        if name is None:
+            return value
+        return self.projection(table).values.get(name, _identity)(value)
+
     def derived(self, since: str) -> list[Derived]:
         """The rows TERP's conversions made out of others on the way from the
         version of ``since`` to this one (``Derived``, tables by this

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from checks.library import all_checks
 from checks.runner import run
 from tests.support import alembic_ok, snapshot
 from tests.terp_startup import WORKFLOW, insert_terp_startup_rows
@@ -55,7 +54,7 @@ def test_terps_own_rows_are_adopted_and_seeded_around(terp_db):
     # and the seeded business is whole
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        failing = {r.check.name: r.count for r in run(conn, all_checks())
+        failing = {r.check.name: r.count for r in run(conn)
                    if not r.passed and r.check.severity == "error"}
     engine.dispose()
     assert failing == {}

@@ -13,8 +13,10 @@ import xml.etree.ElementTree as ET
 import pytest
 import sqlalchemy as sa
 
-from checks.library import all_checks, library_checks
+from checks.library import CheckRenderer, all_checks, library_checks
 from checks.runner import run
+from terpseed.schema.versions import VERSIONS, latest
+from terpseed.schema_view import view
 from tests.support import ROOT, alembic_ok, build_schema, execute, run_alembic
 
 
@@ -33,7 +35,7 @@ def _failing(url: str) -> dict[str, str]:
 
 def test_every_check_passes_on_seeded_data(seeded):
     with seeded.connect() as conn:
-        results = run(conn, all_checks())
+        results = run(conn)
     failing = {r.check.name: r.count for r in results if not r.passed and r.check.name != "empty_tables"}
     assert failing == {}
     assert len(results) > 250
@@ -142,7 +144,7 @@ def _failing_here(url: str) -> dict[str, tuple[str, int, int]]:
     fail on ``url``, run in this process (the command line: below)."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        results = run(conn, all_checks())
+        results = run(conn)
     engine.dispose()
     return {r.check.name: (r.check.severity, r.count, len(r.sample)) for r in results if not r.passed}
 
@@ -257,3 +259,49 @@ def test_seed_with_check_true_fails_when_an_error_check_fails(tmp_path):
                                  "upgrade", "head")
     assert code != 0
     assert "the integrity checks failed" in out + err and "orders_without_lines (1 rows)" in out + err
+
+
+@pytest.mark.parametrize("date", [v.date for v in VERSIONS])
+def test_each_version_has_its_own_library(date):
+    """The library of a TERP version names only what that version has, and
+    spells values as it does (fulfilment PENDING became READY_FOR_PACKING)."""
+    schema = view(date)
+    checks = all_checks(schema)
+    for check in checks:
+        assert all(t in schema.metadata.tables for t in check.tables), check.name
+    names = {c.name for c in checks}
+    assert ("po_item_cogs_range" in names) == (date >= "2026-05-14")
+    assert ("numeric__paymentHistory__amount" in names) == (date < "2026-02-15")
+    history = CheckRenderer("mysql", schema).render(next(c for c in checks if c.name == "order_fulfilment_history"))
+    assert ("'READY_FOR_PACKING'" in history) == (date >= "2026-05-14") != ("'PENDING'" in history)
+
+
+NEWEST_BREAKAGES = {
+    "fulfilment back to ready": (
+        "UPDATE order_status_history SET fulfillmentStatus = 'READY_FOR_PACKING' WHERE id = (SELECT MAX(h.id) "
+        "FROM order_status_history AS h JOIN orders AS o ON o.id = h.order_id WHERE o.fulfillmentStatus = 'SHIPPED')",
+        {"order_fulfilment_history"}),
+    "a range cost without bounds": (
+        "UPDATE purchaseOrderItems SET unitCostMax = NULL WHERE id = "
+        "(SELECT MIN(id) FROM purchaseOrderItems WHERE cogsMode = 'RANGE')", {"po_item_cogs_range"}),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(NEWEST_BREAKAGES))
+def test_the_newest_library_catches_what_only_the_newest_schema_can_break(newest_light_db, tmp_path, breakage):
+    path = tmp_path / "broken.sqlite"
+    shutil.copy(newest_light_db, path)
+    url = f"sqlite:///{path}"
+    assert set(_failing_here(url)) - {"empty_tables"} == set()
+    execute(url, NEWEST_BREAKAGES[breakage][0])
+    assert {n for n, (severity, *_r) in _failing_here(url).items() if severity == "error"} \
+        == NEWEST_BREAKAGES[breakage][1]
+
+
+@pytest.fixture(scope="module")
+def newest_light_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("checks") / "newest.sqlite"
+    url = f"sqlite:///{path}"
+    build_schema(url, "chain", latest().date)
+    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    return path

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from checks.library import all_checks
 from checks.runner import run
 from terpseed.schema.versions import VERSIONS, latest
 from tests.support import alembic_ok, build_schema, counts, execute, run_alembic, snapshot
@@ -20,7 +19,7 @@ def _failing(url_or_engine) -> dict[str, int]:
     engine = url_or_engine if isinstance(url_or_engine, sa.Engine) else \
         sa.create_engine(url_or_engine, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        results = run(conn, all_checks())
+        results = run(conn)
     return {r.check.name: r.count for r in results if not r.passed and r.check.severity == "error"}
 
 
