@@ -183,8 +183,7 @@ def _sqlite_enums(connection, model: sa.MetaData, wanted: set[str],
                 if sorted(live_values) == sorted(model_values):
                     out.pop(key, None)
                 else:
-                    out[key] = LiveType(f"{live_names[column.name]['type']} CHECK IN ({', '.join(map(repr, live_values))})",
-                                        "enum", values=live_values)
+                    out[key] = LiveType(f"ENUM({', '.join(map(repr, live_values))})", "enum", values=live_values)
             elif model_values:  # no CHECK: SQLite takes any text (a VARCHAR's length means nothing to it)
                 out[key] = LiveType(str(live_names[column.name]["type"]), "string")
     return out
@@ -317,25 +316,25 @@ class Writes:
         (None: they do not)."""
         rows = self.inserted(table)
         if rows:
-            return f"the INSERT of its {rows:,} rows names every column"
+            return f"the INSERT of its {_rows(rows)} names every column"
         if table in self.deletes:
             return "the downgrade's guard reads every column of the rows it deletes"
         for key, update, upgrading in self.updates.get(table, ()):
             rows, columns = self._update_rows(key, update, upgrading)
             if rows and column in columns:
-                return f"the update {update.key} sets it on {len(rows):,} rows"
+                return f"the update {update.key} sets it on {_rows(len(rows))}"
         return None
 
     def touches(self, table: str) -> str | None:
         """Why the run's statements need ``table`` to be there (None: it writes nothing to it)."""
         if self.inserted(table):
-            return f"this run inserts {self.inserted(table):,} rows into it"
+            return f"this run inserts {_rows(self.inserted(table))} into it"
         if table in self.deletes:
             return "this run deletes its seeded rows"
         for key, update, upgrading in self.updates.get(table, ()):
             rows, columns = self._update_rows(key, update, upgrading)
             if rows and columns:
-                return f"the update {update.key} sets {len(rows):,} rows"
+                return f"the update {update.key} sets {_rows(len(rows))}"
         return None
 
     def values(self, table: str, columns: Iterable[str]) -> dict[str, list[tuple[int, object]]]:
@@ -485,7 +484,8 @@ def judge(connection: sa.Connection, comparison: Comparison, writes: Writes, sho
         for need, columns in missing_plain.items():
             spelled = ", ".join(f"{c} ({_column_ddl(model.tables[table].c[c], dialect)})" for c in columns)
             nulls = _only_nulls(writes, table, columns)
-            note = f"; it writes only NULL into {', '.join(nulls)}, but names it all the same" if nulls else ""
+            note = (f"; it writes only NULL into {', '.join(nulls)}, but names"
+                    f" {'them' if len(nulls) > 1 else 'it'} all the same") if nulls else ""
             problems.append(Problem(table, "column", True,
                                     f"missing column{'s' if len(columns) > 1 else ''} {spelled}: {need}{note}"))
 
@@ -498,7 +498,7 @@ def judge(connection: sa.Connection, comparison: Comparison, writes: Writes, sho
                 said = f"{name}: {difference.type.text} NOT NULL without a default, not in TERP's schema of {run_version.date}"
                 if rows:
                     problems.append(Problem(table, "extra", True,
-                                            f"{said}: the INSERT of its {rows:,} rows leaves it out"))
+                                            f"{said}: the INSERT of its {_rows(rows)} leaves it out"))
                 else:
                     problems.append(Problem(table, "harmless", False, f"{said} (this run inserts no rows)"))
             else:
@@ -559,6 +559,9 @@ def _only_nulls(writes: Writes, table: str, columns: list[str]) -> list[str]:
 
 
 def _spelled(type_: sa.types.TypeEngine, dialect) -> str:
+    """A type as MySQL spells it (an enum as ENUM(...) on SQLite too, where it is a VARCHAR and a CHECK)."""
+    if getattr(type_, "enums", None):
+        return f"ENUM({', '.join(map(repr, type_.enums))})"
     try:
         return str(type_.compile(dialect=dialect))
     except Exception:  # noqa: BLE001 - a type the dialect cannot spell: its repr will do
@@ -570,7 +573,21 @@ def _column_ddl(column: sa.Column, dialect) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 4] + " ...)"
+    """A long type (an enum's values) cut at a value: ``ENUM('A', 'B', ...)``."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(", ", 1)[0]
+    return cut + (", ...)" if cut != text[:limit] else " ...")
+
+
+def _holds_enum_of(live: LiveType, other: SchemaVersion, table: str, column: str) -> bool:
+    """Whether the live enum is the one ``other`` version gives the column
+    (a value folded into one the run's version has too, ACCEPTED into
+    CONVERTED, is a rename only on a database that holds that version's enum)."""
+    found = other.metadata.tables.get(table)
+    if found is None or column not in found.c:
+        return False
+    return sorted(getattr(found.c[column].type, "enums", None) or ()) == sorted(live.values)
 
 
 def _rows(n: int) -> str:
@@ -585,7 +602,7 @@ def _sample(found: list[tuple[int, object]]) -> str:
 
 def _type_problems(table: str, column: sa.Column, live: LiveType, written: list[tuple[int, object]],
                    run_version: SchemaVersion, dialect) -> list[Problem]:
-    model_text = _short(_spelled(column.type, dialect))
+    model_text = _spelled(column.type, dialect)
     model_values = tuple(getattr(column.type, "enums", None) or ())
     name = column.name
     if live.kind == "enum":
@@ -599,8 +616,10 @@ def _type_problems(table: str, column: sa.Column, live: LiveType, written: list[
         for value in sorted(lacking, key=repr):
             ids = lacking[value]
             held = f"{value!r} ({_rows(len(ids))}, id {ids[0]}{', ...' if len(ids) > 1 else ''})"
-            other = next(((step, way, new, how) for step, way, new, how in
-                          other_values(run_version, table, name, value) if new in live.values), None)
+            other = next(((step, way, new, how) for step, way, new, how, there in
+                          other_values(run_version, table, name, value)
+                          if new in live.values and (new not in model_values or _holds_enum_of(live, *there))),
+                         None)
             if other is None:
                 plain.append(held)
             else:
@@ -610,7 +629,7 @@ def _type_problems(table: str, column: sa.Column, live: LiveType, written: list[
             values = "value" if len(pairs) == 1 else "values"
             out.append(Problem(table, "renamed", True,
                                f"{name}: the database's enum lacks {'a value' if len(pairs) == 1 else 'values'}"
-                               f" this run writes, {how} {'in' if way == 'newer' else 'before'} TERP's schema of"
+                               f" this run writes, {how} in TERP's schema of"
                                f" {date} (the database holds the {way} {values}): {', '.join(pairs)}"))
         if plain:
             out.append(Problem(table, "enum", True,
@@ -635,7 +654,8 @@ def _type_problems(table: str, column: sa.Column, live: LiveType, written: list[
         why = misfit(value, live)
         if why:
             misfits[why].append((rid, value))
-    said = f"{name}: {_short(live.text)} in the database, {model_text} in TERP's schema of {run_version.date}"
+    said = (f"{name}: {_short(live.text)} in the database, {_short(model_text)} in TERP's schema of"
+            f" {run_version.date}")
     if misfits:
         count = sum(map(len, misfits.values()))
         reasons = "; ".join(f"{why}: {_sample(found)}" for why, found in sorted(misfits.items()))
@@ -656,7 +676,7 @@ def _nullable_problem(table: str, column: sa.Column, difference: Difference,
     nulls = [(rid, v) for rid, v in written if v is None]
     said = f"{column.name}: NOT NULL in the database, nullable in TERP's schema of {run_version.date}"
     if nulls:
-        return Problem(table, "null", True, f"{said}: this run writes NULL into it on {len(nulls):,} rows"
+        return Problem(table, "null", True, f"{said}: this run writes NULL into it on {_rows(len(nulls))}"
                                             f" (id {nulls[0][0]}, ...)")
     return Problem(table, "harmless", False, f"{said}: this run writes no NULL into it")
 
@@ -792,9 +812,10 @@ def other_names(run_version: SchemaVersion, table: str, column: str | None) -> l
 
 
 def other_values(run_version: SchemaVersion, table: str, column: str, value) -> list[tuple]:
-    """(step, 'newer'|'older', value, 'renamed'|'converted'): how ``value`` of
-    ``table.column`` reads in the other TERP versions (renamed_values,
-    converted_values), nearest first; only where it changed."""
+    """(step, 'newer'|'older', value, 'renamed'|'converted', (version, table,
+    column)): how ``value`` of ``table.column`` reads in the other TERP
+    versions (renamed_values, converted_values), nearest first, only where it
+    changed; with the version that spells it so and its names there."""
     index = VERSIONS.index(run_version)
     out = []
     name, col, current = table, column, value
@@ -809,7 +830,7 @@ def other_values(run_version: SchemaVersion, table: str, column: str, value) -> 
         if key in changes.converted_values and new == current:
             new, how = changes.converted_values[key](current), "converted"
         if new != current:
-            out.append((step, "newer", new, how))
+            out.append((step, "newer", new, how, (step, name, col)))
         current = new
     name, col, current = table, column, value
     for step in reversed(VERSIONS[1:index + 1]):
@@ -818,11 +839,11 @@ def other_values(run_version: SchemaVersion, table: str, column: str, value) -> 
         back: dict = {}
         for old, new in sorted(dict(changes.renamed_values.get(key, {})).items()):
             back.setdefault(new, old)
-        if current in back:
-            out.append((step, "older", back[current], "renamed"))
-            current = back[current]
         col = {new: old for old, new in changes.renamed_columns.get(name, {}).items()}.get(col, col)
         name = {new: old for old, new in changes.renamed_tables.items()}.get(name, name)
+        if current in back:
+            out.append((step, "older", back[current], "renamed", (VERSIONS[VERSIONS.index(step) - 1], name, col)))
+            current = back[current]
     return out
 
 
