@@ -343,10 +343,19 @@ class Writes:
         if not out:
             return out
         if self.inserted(table):
-            for row in self.world.physical(self.inserts[table]):
+            generated = self.inserts[table]
+            projection = self.view.projection(generated)
+            back = {target: source for source, target in projection.columns.items() if target}
+            if all(column in back for column in out):  # generated columns: their values, projected
+                rows = self.world.inserted(generated)
                 for column, found in out.items():
-                    if column in row:
-                        found.append((row["id"], row[column]))
+                    source, value = back[column], projection.values.get(column)
+                    found += [(row["id"], value(row[source]) if value else row[source]) for row in rows]
+            else:  # a column a later version added: what its provider gives (World.physical)
+                for row in self.world.physical(generated):
+                    for column, found in out.items():
+                        if column in row:
+                            found.append((row["id"], row[column]))
             self.world.release()
         for key, update, upgrading in self.updates.get(table, ()):
             rows, _columns = self._update_rows(key, update, upgrading)

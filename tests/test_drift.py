@@ -328,3 +328,35 @@ def test_renames_are_found_both_ways_through_the_version_declarations():
     assert [(s.date, v, how) for s, _way, v, how, _there in other_values(oldest, "tags", "category", "strain_type")] == [
         ("2026-02-15", "STRAIN", "converted")]
     assert other_values(oldest, "orders", "quoteStatus", "SENT") == []
+
+
+def test_what_the_run_writes_is_what_its_statements_hold():
+    """Writes.values (a column's values without the rest of the row) gives
+    what World.physical holds, renamed and converted into the run's version."""
+    from types import SimpleNamespace
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from terpseed.chain import seed_steps
+    from terpseed.drift import Writes
+    from terpseed.params import parse_seed_params
+    from terpseed.schema_view import view
+    from terpseed.world import World
+    from tests.support import ROOT
+
+    script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
+    world = World(parse_seed_params({"scenario": "light"}), seed_steps(script), view=view("2026-05-14"))
+    pending = [SimpleNamespace(revision=sc, is_upgrade=True) for sc in reversed(list(script.walk_revisions()))]
+    writes = Writes(world, pending)
+    for table, columns in (("batches", ["unitCogs", "batchStatus", "ownership_type"]), ("tags", ["category"]),
+                           ("inventoryMovements", ["notes"])):
+        got = writes.values(table, columns)
+        rows = world.physical(table)
+        assert writes.inserted(table) == len(rows) > 0
+        for column in columns:
+            assert got[column] == [(row["id"], row[column]) for row in rows], (table, column)
+    assert {v for _id, v in writes.values("tags", ["category"])["category"]} <= {
+        "STRAIN", "FLAVOR", "EFFECT", "STATUS", "PRIORITY", "TYPE", "CUSTOM"}
+    assert writes.naming("batches", "unitCogs").startswith("the INSERT of its")
+    assert writes.tables() >= {"batches", "orders", "inventoryMovements"}
