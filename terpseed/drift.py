@@ -21,7 +21,11 @@ Two halves:
   lacks or that does not fit the column's type (a decimal with more digits, a
   text that does not parse as a number, a text longer than its varchar), NULL
   written into a NOT NULL column, a NOT NULL column without default that its
-  INSERT leaves out.  Everything else is harmless, a warning: added tables,
+  INSERT leaves out.  An INSERT names every column of the version the run
+  writes, so a missing column breaks it even where the run writes only NULL
+  into it (the report says so); a downgrade's guard reads every column of
+  the rows it deletes, so a missing column breaks that too, while an enum or
+  a type it writes no value into does not.  Everything else is harmless, a warning: added tables,
   added nullable columns or columns with defaults, added enum values, other
   types that every value written fits, other defaults, keys.  A name or value
   the database holds under another TERP version's spelling (the version
