@@ -211,7 +211,7 @@ def _run_seed_chain(context) -> None:
                 require_recorded_runs(connection, run.world, pending, target.shown)
             hashing = _start_hashing(connection, run, deleting, applied)
             try:
-                _preflight_drift(connection, pending, params, target.shown, run.world.cache, run.world.view)
+                _preflight_drift(connection, pending, params, target.shown, run)
             except BaseException:
                 if hashing:
                     hashing.join()
@@ -358,34 +358,35 @@ def _require_confirmation(params: P.SeedParams, pending: list, target: T.Target)
         )
 
 
-def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str, cache,
-                     run_view: SchemaView) -> None:
-    """Compare the live schema with the model for every table the pending
-    revisions touch; errors stop the run (unless -x preflight=warn)."""
+def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url: str, run: SeedRun) -> None:
+    """Weigh how the live schema differs from the TERP version the run writes
+    against what the pending revisions write (terpseed/drift.py): the report
+    goes to stderr, per table; what breaks the run stops it (unless -x
+    preflight=warn)."""
     import sys
 
-    from terpseed.drift import describe, drift, schema_snapshot
+    from terpseed.drift import Writes, compare, judge, schema_snapshot
 
-    target = run_view
-    tables = {target.name(step.table) for s in pending for step in getattr(s.revision.module, "STEPS", ())
-              if target.has(step.table)}
-    if cache.enabled:  # the same schema gives the same answer: look it up by its digest
-        errors, warnings = cache.remember(f"drift/{target.date}/{schema_snapshot(connection, tables)}",
-                                          lambda: drift(connection, tables, target.metadata))
+    writes = Writes(run.world, pending)
+    tables = writes.tables()
+    model = run.world.view.metadata
+    cache = run.world.cache
+    if cache.enabled:  # the same schema gives the same comparison: look it up by its digest
+        comparison = cache.remember(f"drift/{run.world.view.date}/{schema_snapshot(connection, tables)}",
+                                    lambda: compare(connection, tables, model))
     else:
-        errors, warnings = drift(connection, tables, target.metadata)
+        comparison = compare(connection, tables, model)
     connection.commit()
-    if errors and params.preflight == "warn":
-        warnings = {**warnings, **{t: errors[t] + warnings.get(t, []) for t in errors}}
-        errors = {}
-    if warnings:
-        sys.stderr.write(f"preflight warning: {describe(warnings)}\n")
-    if errors:
-        raise SeedError(
-            f"{shown_url} has drifted from the schema the seeds expect; nothing was written."
-            f" {describe(errors)}. Bring the schema back in line, or pass -x preflight=warn"
-            " if you know the seeds do not need what differs"
-        )
+    if not comparison.differences:
+        return
+    verdict = judge(connection, comparison, writes, shown_url)
+    connection.commit()
+    let_through = params.preflight == "warn"
+    if verdict.problems:
+        sys.stderr.write(verdict.block(let_through))
+        sys.stderr.flush()
+    if verdict.errors and not let_through:
+        raise SeedError(verdict.summary())
 
 
 def _applied(connection, script) -> set[str]:

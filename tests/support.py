@@ -159,6 +159,32 @@ def execute(url: str, *statements: str) -> None:
     engine.dispose()
 
 
+def edit_sqlite_table(url: str, table: str, old: str, new: str, rows_may_disagree: bool = False) -> None:
+    """Change a table's definition in SQLite's catalog (what SQLite's ALTER
+    cannot: a column's type, nullability or enum CHECK), rows left as they are
+    (``rows_may_disagree``: rows already there may break the new definition)."""
+    import sqlite3
+
+    path = sa.engine.make_url(url).database
+    con = sqlite3.connect(path)
+    try:
+        (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+        assert sql.count(old) == 1, (old, sql)
+        schema_version = con.execute("PRAGMA schema_version").fetchone()[0]
+        con.execute("PRAGMA writable_schema = ON")
+        con.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+                    (sql.replace(old, new), table))
+        con.execute(f"PRAGMA schema_version = {schema_version + 1}")
+        con.execute("PRAGMA writable_schema = OFF")
+        con.commit()
+        found = [r[0] for r in con.execute("PRAGMA integrity_check")]
+        if rows_may_disagree:
+            found = [f for f in found if not f.startswith(("CHECK constraint failed", "NULL value in"))]
+        assert found in (["ok"], []), found
+    finally:
+        con.close()
+
+
 def build_schema(url: str, how: str, date: str | None = None) -> None:
     """Create the TERP schema of a version: by the schema chain ('chain', up to
     that version's revision) or from its DDL file ('ddl').  By default the

@@ -22,8 +22,8 @@ from terpseed import record
 from terpseed.schema.versions import latest
 from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
-from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, execute, run_alembic,
-                           seed_plan, snapshot)
+from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, edit_sqlite_table, execute,
+                           run_alembic, seed_plan, snapshot)
 
 
 def _fails(*argv: str) -> str:
@@ -34,45 +34,76 @@ def _fails(*argv: str) -> str:
 
 # ------------------------------------------------------------------ schema drift
 def test_drift_is_reported_whole_and_nothing_is_written(mariadb_server):
+    """MariaDB from the DDL, then drifted: what the light seed would trip on
+    (a column it writes dropped, an enum without a value it writes, a NOT
+    NULL column without default its INSERT leaves out) refuses it, in one
+    block per table before the FAILED line; what it would not (an enum
+    value it does not write, a nullable extra column, a varchar turned a
+    decimal its values fit, a key) are warnings in the same block."""
     url = mariadb_server.create("drift")
     build_schema(url, "ddl")
     execute(url, "ALTER TABLE vendors DROP COLUMN notes",
-            "ALTER TABLE orders MODIFY quoteStatus "
-            "enum('DRAFT','SENT','ACCEPTED','REJECTED','EXPIRED','CONVERTED')",
+            "ALTER TABLE orders MODIFY quoteStatus enum('DRAFT','SENT','REJECTED','EXPIRED','CONVERTED')",
             "ALTER TABLE bills ADD COLUMN approvedBy int NOT NULL",
             "ALTER TABLE clients ADD COLUMN nickname varchar(20)",
+            "ALTER TABLE batches MODIFY unitCogs decimal(15,4) NULL",
             "ALTER TABLE lots DROP INDEX lots_code_unique")
     before = snapshot(url)
     result = alembic_subprocess("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
-    output = (result.stdout + result.stderr).decode()
-    assert result.returncode != 0
-    failed = [line for line in output.splitlines() if line.startswith("FAILED:")]
-    assert len(failed) == 1
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    failed = [line for line in lines if line.startswith("FAILED:")]
+    assert len(failed) == 1 and lines[-1] == failed[0]
     line = failed[0]
-    assert "nothing was written" in line
-    assert "vendors: notes: missing" in line
-    assert "orders: quoteStatus: database enum lacks 'VIEWED'" in line
-    assert "bills: approvedBy: NOT NULL column with no default and no seed value" in line
-    assert "preflight warning: clients: nickname: extra column" in output
-    assert "lots: key lots_code_unique (code): missing from the database" in output
+    assert "nothing was written" in line and "3 errors in 3 tables (bills, orders, vendors)" in line
+    report = lines[next(i for i, text in enumerate(lines) if text.startswith("preflight: ")):-1]
+    assert "3 errors, 4 warnings, in 6 tables" in report[0]
+    items = [text.strip() for text in report[1:report.index("  what to do:")]]
+    tables = [text for text in items if not text.startswith(("error", "warning"))]
+    assert tables == ["bills", "orders", "vendors", "batches", "clients", "lots"]  # errors first
+    assert items[items.index("orders") + 1:items.index("vendors")] == [
+        "error    quoteStatus: the database's enum lacks 'ACCEPTED' (1 row, id 1000000008), which this run writes;"
+        " TERP's schema of 2025-11-21 has ENUM('DRAFT', 'SENT', 'VIEWED', 'ACCEPTED', 'REJECTED', 'EXPIRED',"
+        " 'CONVERTED')",
+        "warning  quoteStatus: the database's enum lacks 'VIEWED', which this run does not write"]
+    assert "error    missing column notes (TEXT NULL): the INSERT of its 2 rows names every column" in items
+    assert any(text.startswith("error    approvedBy: INTEGER(11) NOT NULL without a default, not in TERP's schema"
+                               " of 2025-11-21: the INSERT of its 6 rows leaves it out") for text in items)
+    assert "warning  unitCogs: DECIMAL(15, 4) in the database, VARCHAR(20) in TERP's schema of 2025-11-21:" \
+        " every value this run writes fits" in items
+    assert "warning  column nickname only in the database, nullable or with a default: the INSERT leaves it out" in items
+    assert "warning  key lots_code_unique (code): missing from the database" in items
+    todo = report[report.index("  what to do:") + 1:]
+    assert [text.split(":")[0].strip() for text in todo] == [
+        "missing columns", "enum values the database lacks", "NOT NULL columns without a default that TERP's schema"
+        " does not have", "or, knowing the seeds will trip, -x preflight=warn goes on anyway"]
     assert snapshot(url) == before
 
 
 def test_warnings_alone_do_not_stop_a_run(tmp_path):
     url = f"sqlite:///{tmp_path / 'extra.sqlite'}"
     build_schema(url, "chain")
-    execute(url, "ALTER TABLE clients ADD COLUMN nickname varchar(20)")
-    alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    execute(url, "ALTER TABLE clients ADD COLUMN nickname varchar(20)",
+            "ALTER TABLE deployments ADD COLUMN region varchar(20) NOT NULL DEFAULT 'us'")
+    code, _out, err = run_alembic("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    assert code == 0, err
+    assert "preflight warning:" in err and "none breaks this run" in err
     assert counts(url)["clients"] > 0
 
 
 def test_preflight_warn_lets_a_knowing_user_through(tmp_path):
+    """Money with more decimals than the column holds breaks the run as
+    MySQL's strict mode would take it; SQLite keeps it all the same, and a
+    user who knows that passes -x preflight=warn."""
     url = f"sqlite:///{tmp_path / 'strict.sqlite'}"
     build_schema(url, "chain")
-    # an extra NOT NULL column that has a default after all
-    execute(url, "ALTER TABLE deployments ADD COLUMN region varchar(20) NOT NULL DEFAULT 'us'",
-            "ALTER TABLE vendors ADD COLUMN rating int NOT NULL DEFAULT 0")
+    edit_sqlite_table(url, "batches", '"unitCogs" VARCHAR(20),', '"unitCogs" NUMERIC(15, 1),')
+    line = _fails("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
+    assert "1 error in 1 table (batches)" in line and "-x preflight=warn" in line
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "-x", "preflight=warn", "upgrade", "head")
+    assert counts(url)["batches"] > 0
 
 
 # ------------------------------------------------------------------ downgrade guard
