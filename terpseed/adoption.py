@@ -158,10 +158,14 @@ def read(connection: sa.Connection, tables, target=None) -> Adoption:
             continue
         table = target.table(name)
         names = target.projection(name).columns  # generated column -> the version's (None: gone)
-        query = sa.select(table).where(table.c.id <= SEED_ID_BASE).order_by(table.c.id)
+        # only the columns the database has: on a schema that drifted from the
+        # version, the drift preflight (which runs next) is the one to report it
+        held = {c["name"] for c in sa.inspect(connection).get_columns(target.name(name))}
+        query = (sa.select(*(c for c in table.c if c.name in held))
+                 .where(table.c.id <= SEED_ID_BASE).order_by(table.c.id))
         rows: dict[tuple, dict] = {}
         for row in connection.execute(query).mappings():
-            row = {g: (row[c] if c else None) for g, c in names.items()}
+            row = {g: (row.get(c) if c else None) for g, c in names.items()}
             rows.setdefault(tuple(row[c] for c in NATURAL_KEYS[name]), row)
         found[name] = rows
     connection.commit()

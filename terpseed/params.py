@@ -36,7 +36,7 @@ SEED_OPTIONS = {
     "approved": "true: refuse unless the SQL matches approvals.json (make approve)",
     "env": "development (default) or production: production requires approved=true",
     "check": "true: run the integrity checks after the upgrade and fail on an error",
-    "preflight": "error (default): schema drift stops the run; warn: report it and go on",
+    "preflight": "error (default): drift that breaks this run stops it (harmless drift is a warning); warn: report it and go on",
     "lock_timeout": "seconds to wait for another seed run on the same database (default 30)",
     "dry_run": "true: print what the run would do (revisions, tables, rows) and write nothing",
     "confirm": "the database name, required to write to a production target (-x env=production)",
