@@ -20,9 +20,10 @@ from rich.console import Console
 
 from checks import report
 from checks.library import all_checks
-from checks.runner import row_counts, run, select
+from checks.runner import checks_for, row_counts, run, select
 from terpseed import target as T
 from terpseed.errors import SeedError
+from terpseed.schema.versions import latest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
-    checks = select(all_checks(), args.select, args.exclude)
+    # the first and the newest TERP version's checks: what --list shows and a pattern may name
+    known = select(all_checks(), args.select, args.exclude)
+    known += [c for c in select(all_checks(latest().metadata), args.select, args.exclude)
+              if c.name not in {k.name for k in known}]
+    checks = known
     if args.list:
         for c in checks:
             sys.stdout.write(f"{c.name}\t{c.severity}\t{','.join(c.tags)}\t{c.description}\n")
@@ -52,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SeedError(f"{target.shown} does not exist; seed it first (make seed) or pass --url")
         engine = T.create_engine(target)
         with T.connect(engine, target) as connection:
+            # the checks of the version the database holds
+            checks = select(checks_for(connection), args.select, args.exclude)
             results = run(connection, checks, args.sample)
             counts = row_counts(connection)
         engine.dispose()

@@ -9,20 +9,28 @@ Generated checks come from one place each: every reference of
 terpseed/relations.py (declared foreign keys, undeclared references and
 polymorphic type/id pairs), every vocabulary, numeric-text and JSON column of
 terpseed/vocabulary.py, and the coverage of every table of the schema model.
+
+The checks are those of one TERP schema version's model: ``all_checks()`` the
+first version's (2025-11-21), ``all_checks(model)`` another's, with the
+references, vocabularies and tables that version has
+(checks/runner.py ``checks_for`` picks the version a database holds).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import sqlalchemy as sa
 
 from terpseed import relations, vocabulary
 from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
 
+ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 HEADER = re.compile(r"^-- (name|severity|tables|tags|description): (.*)$")
 SEVERITIES = ("error", "warning")
@@ -68,9 +76,15 @@ def library_checks() -> list[Check]:
     return checks
 
 
-def reference_checks() -> list[Check]:
+def _has(model: sa.MetaData, key: str) -> bool:
+    table, column = key.split(".")
+    return table in model.tables and column in model.tables[table].c
+
+
+def reference_checks(model: sa.MetaData | None = None) -> list[Check]:
+    model = model if model is not None else metadata
     checks = []
-    for ref in relations.references():
+    for ref in relations.references(model):
         kind = "fk" if ref.declared else "ref"
         what = "foreign key" if ref.declared else "undeclared reference"
         checks.append(Check(
@@ -81,7 +95,7 @@ def reference_checks() -> list[Check]:
                                   "target_table": ref.target_table, "target_column": ref.target_column},
             "reference"))
     for (table, type_column, id_column), targets in relations.POLYMORPHIC.items():
-        if not targets:
+        if not targets or not (_has(model, f"{table}.{type_column}") and _has(model, f"{table}.{id_column}")):
             continue
         checks.append(Check(
             f"poly__{table}__{id_column}", "error",
@@ -94,14 +108,19 @@ def reference_checks() -> list[Check]:
     return checks
 
 
-def vocabulary_checks() -> list[Check]:
+def vocabulary_checks(model: sa.MetaData | None = None) -> list[Check]:
+    model = model if model is not None else metadata
     checks = []
     for key, values in vocabulary.VOCABULARIES.items():
+        if not _has(model, key):
+            continue
         table, column = key.split(".")
         checks.append(Check(f"vocab__{table}__{column}", "warning", (table,), ("vocabulary",),
                             f"{key} holds a value outside {', '.join(values)}.", "_vocabulary.sql.j2",
                             {"table": table, "column": column, "values": values}, "vocabulary"))
     for key, encoding in vocabulary.JSON_ENCODINGS.items():
+        if not _has(model, key):
+            continue
         table, column = key.split(".")
         how = "a JSON string holding JSON (TERP's double encoding)" if encoding == "stringified" \
             else f"a JSON {encoding}"
@@ -110,6 +129,8 @@ def vocabulary_checks() -> list[Check]:
                             "_json_encoding.sql.j2", {"table": table, "column": column, "encoding": encoding},
                             "vocabulary"))
     for key in vocabulary.NUMERIC_TEXT:
+        if not _has(model, key):
+            continue
         table, column = key.split(".")
         checks.append(Check(f"numeric__{table}__{column}", "error", (table,), ("money", "vocabulary"),
                             f"{key} is kept as text and holds something that is not a number.",
@@ -117,14 +138,41 @@ def vocabulary_checks() -> list[Check]:
     return checks
 
 
-def coverage_check() -> Check:
-    return Check("empty_tables", "warning", tuple(sorted(metadata.tables)), ("coverage",),
-                 "A TERP table with no rows: the part of the application it serves shows nothing.",
+@functools.lru_cache(maxsize=None)
+def seeded_tables() -> frozenset[str]:
+    """The tables the seed chain writes (a Step of seeds/versions/*)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from terpseed.chain import seed_steps
+    from terpseed.world import Step
+
+    script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
+    return frozenset(step.table for _rev, step in seed_steps(script) if isinstance(step, Step))
+
+
+def coverage_status(table: str) -> str:
+    """What the seeds do with a TERP table: "seeded", "empty by design"
+    (terpseed/vocabulary.py EMPTY_BY_DESIGN) or "not seeded yet"."""
+    if table in vocabulary.EMPTY_BY_DESIGN:
+        return "empty by design"
+    return "seeded" if table in seeded_tables() else "not seeded yet"
+
+
+def coverage_check(model: sa.MetaData | None = None) -> Check:
+    model = model if model is not None else metadata
+    tables = tuple(sorted(t for t in model.tables if t not in vocabulary.EMPTY_BY_DESIGN))
+    return Check("empty_tables", "warning", tables, ("coverage",),
+                 "A TERP table with no rows: the part of the application it serves shows nothing. Each is"
+                 " named with what the seeds do with it: 'seeded' (they fill it) or 'not seeded yet' (a"
+                 " domain still to come); the tables TERP keeps empty on purpose ("
+                 + ", ".join(sorted(vocabulary.EMPTY_BY_DESIGN)) + ": terpseed/vocabulary.py) are not reported.",
                  "", {}, "coverage")
 
 
-def all_checks() -> list[Check]:
-    checks = library_checks() + reference_checks() + vocabulary_checks() + [coverage_check()]
+def all_checks(model: sa.MetaData | None = None) -> list[Check]:
+    """The checks of a TERP version's model (the first version's by default)."""
+    checks = library_checks() + reference_checks(model) + vocabulary_checks(model) + [coverage_check(model)]
     names = [c.name for c in checks]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
@@ -165,9 +213,9 @@ class CheckRenderer:
     def render(self, check: Check) -> str:
         if check.source == "coverage":
             return "\nUNION ALL\n".join(
-                f"SELECT {self.literal(name)} AS table_name FROM (SELECT 1 AS x) AS one"
-                f" WHERE NOT EXISTS (SELECT 1 FROM {self.sql.ident(name)})"
-                for name in sorted(metadata.tables))
+                f"SELECT {self.literal(name)} AS table_name, {self.literal(coverage_status(name))} AS seeds"
+                f" FROM (SELECT 1 AS x) AS one WHERE NOT EXISTS (SELECT 1 FROM {self.sql.ident(name)})"
+                for name in check.tables)
         context = dict(check.context)
         if "targets" in context:
             targets = context["targets"]

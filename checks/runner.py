@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from checks.library import Check, CheckRenderer
+from checks.library import Check, CheckRenderer, all_checks
 from terpseed.errors import SeedError
 
 
@@ -37,6 +37,15 @@ def select(checks: list[Check], patterns: list[str], exclude: list[str] | None =
 
     chosen = [c for c in checks if not patterns or any(matches(c, p) for p in patterns)]
     return [c for c in chosen if not any(matches(c, p) for p in exclude or [])]
+
+
+def checks_for(connection: sa.Connection) -> list[Check]:
+    """The checks of the TERP schema version the database holds (recognised
+    from its tables and columns, terpseed/recognise.py): a 2026 database is
+    also checked in the tables its version added."""
+    from terpseed.recognise import recognise
+
+    return all_checks(recognise(connection).version.metadata)
 
 
 def _read_only(connection: sa.Connection) -> None:
@@ -82,8 +91,10 @@ def run(connection: sa.Connection, checks: list[Check], sample: int = 5) -> list
 
 
 def row_counts(connection: sa.Connection) -> dict[str, int]:
-    from terpseed.schema import metadata
+    """Rows per TERP table of the database's version."""
+    from terpseed.recognise import recognise
 
+    metadata = recognise(connection).version.metadata
     present = set(sa.inspect(connection).get_table_names())
     counts = {}
     for name, table in sorted(metadata.tables.items()):
