@@ -21,6 +21,7 @@ checks of a database are those of the version it holds (``checks_for``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from terpseed import relations, vocabulary
 from terpseed.render import SqlRenderer
 from terpseed.schema_view import SchemaView, view
 
+ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 HEADER = re.compile(r"^-- (name|severity|tables|tags|description|requires): (.*)$")
 SEVERITIES = ("error", "warning")
@@ -158,11 +160,36 @@ def vocabulary_checks(schema: SchemaView | None = None) -> list[Check]:
     return checks
 
 
+@functools.lru_cache(maxsize=None)
+def seeded_tables() -> frozenset[str]:
+    """The tables the seed chain writes (a Step of seeds/versions/*)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from terpseed.chain import seed_steps
+    from terpseed.world import Step
+
+    script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
+    return frozenset(step.table for _rev, step in seed_steps(script) if isinstance(step, Step))
+
+
+def coverage_status(table: str) -> str:
+    """What the seeds do with a TERP table: "seeded", "empty by design"
+    (terpseed/vocabulary.py EMPTY_BY_DESIGN) or "not seeded yet"."""
+    if table in vocabulary.EMPTY_BY_DESIGN:
+        return "empty by design"
+    return "seeded" if table in seeded_tables() else "not seeded yet"
+
+
 def coverage_check(schema: SchemaView | None = None) -> Check:
     schema = schema or view()
-    return Check("empty_tables", "warning", tuple(sorted(schema.metadata.tables)), ("coverage",),
-                 "A TERP table with no rows: the part of the application it serves shows nothing.",
-                 "", {"tables": tuple(sorted(schema.metadata.tables))}, "coverage")
+    tables = tuple(sorted(t for t in schema.metadata.tables if t not in vocabulary.EMPTY_BY_DESIGN))
+    return Check("empty_tables", "warning", tables, ("coverage",),
+                 "A TERP table with no rows: the part of the application it serves shows nothing. Each is"
+                 " named with what the seeds do with it: 'seeded' (they fill it) or 'not seeded yet' (a"
+                 " domain still to come); the tables TERP keeps empty on purpose ("
+                 + ", ".join(sorted(vocabulary.EMPTY_BY_DESIGN)) + ": terpseed/vocabulary.py) are not reported.",
+                 "", {"tables": tables}, "coverage")
 
 
 def all_checks(schema: SchemaView | None = None) -> list[Check]:
@@ -213,8 +240,8 @@ class CheckRenderer:
     def render(self, check: Check) -> str:
         if check.source == "coverage":
             return "\nUNION ALL\n".join(
-                f"SELECT {self.literal(name)} AS table_name FROM (SELECT 1 AS x) AS one"
-                f" WHERE NOT EXISTS (SELECT 1 FROM {self.sql.ident(name)})"
+                f"SELECT {self.literal(name)} AS table_name, {self.literal(coverage_status(name))} AS seeds"
+                f" FROM (SELECT 1 AS x) AS one WHERE NOT EXISTS (SELECT 1 FROM {self.sql.ident(name)})"
                 for name in check.context["tables"])
         context = dict(check.context)
         if "targets" in context:

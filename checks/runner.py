@@ -61,6 +61,11 @@ def database_view(connection: sa.Connection) -> SchemaView:
     return view(recognise(connection).version.date)
 
 
+def checks_for(connection: sa.Connection) -> list[Check]:
+    """The checks of the TERP schema version the database holds."""
+    return all_checks(database_view(connection))
+
+
 def run(connection: sa.Connection, checks: list[Check] | None = None, sample: int = 5,
         schema: SchemaView | None = None) -> list[Result]:
     """Run the checks (default: the whole library of the version the database

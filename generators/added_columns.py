@@ -17,7 +17,7 @@ from typing import Callable
 Provider = Callable[[object], dict[int, object]]
 PROVIDERS: dict[str, Provider] = {}
 # the modules whose providers register themselves (by domain), imported below
-DOMAINS = ("generators.added_stock", "generators.added_sales")
+DOMAINS = ("generators.added_stock", "generators.added_sales", "generators.media_samples")
 
 
 def provides(*keys: str):

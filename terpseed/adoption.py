@@ -48,6 +48,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "expenseCategories": ("parentCategoryId", "categoryName"),
     "accounts": ("accountNumber",),
     "tags": ("name",),  # TERP's 0052 inserts its ten default tags itself
+    "unit_types": ("code",),  # TERP's migrations 0047 and 0056 insert them
+    "organization_settings": ("setting_key",),  # 0047 inserts them
+    "feature_flags": ("key",),  # an admin's "Seed defaults" may have
 }
 SEED_ID_BASE = 1_000_000_000  # terpseed.world.SEED_ID_BASE: seeded ids are above it
 

@@ -97,6 +97,13 @@ user_roles.assigned_by -> users.openId
 user_permission_overrides.granted_by -> users.openId
 fiscalPeriods.closedBy -> users.id
 productMedia.uploadedBy -> users.id
+unit_types.base_unit_code -> unit_types.code
+feature_flags.module -> feature_flags.key
+feature_flags.depends_on -> feature_flags.key
+feature_flag_role_overrides.created_by -> users.openId
+feature_flag_user_overrides.user_open_id -> users.openId
+feature_flag_user_overrides.created_by -> users.openId
+feature_flag_audit_logs.actor_open_id -> users.openId
 """
 
 # Polymorphic pairs: (table, type column, id column) -> {type value: target

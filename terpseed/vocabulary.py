@@ -63,4 +63,22 @@ JSON_ENCODINGS: dict[str, str] = {
     "clients.tags": "array",
     "freeform_notes.content": "object",
     "userDashboardPreferences.widgetConfig": "array",
+    # TERP 2026-02-15 and later (checked on databases of those versions)
+    "notifications.metadata": "object",
+    "feature_flag_audit_logs.new_value": "object",
+    "dashboard_widget_configs.config": "object",
+}
+
+# Tables a seed leaves empty on purpose (../shared/terp/tables-after-2025-11-21.md
+# §5): the running application's own state, which seeded rows would corrupt.
+# The coverage table (tools/coverage_table.py) and the empty_tables check
+# (checks/library.py) report them as empty by design, apart from the tables the
+# seeds do not fill yet.
+EMPTY_BY_DESIGN: dict[str, str] = {
+    "cron_leader_lock": "the lease a running TERP instance takes to run the cron jobs:"
+                        " a seeded row would block them until it expired",
+    "idempotency_keys": "stored results of mutations, keyed by request:"
+                        " seeded keys would make real requests replay fake results",
+    "demo_media_blobs": "image bytes of demo deployments: product_images point at media URLs instead",
+    "leaderboard_metric_cache": "a cache with an expiry that the leaderboard service recomputes",
 }

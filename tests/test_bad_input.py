@@ -196,6 +196,8 @@ def test_reviewed_mysql_script_leaves_nothing_of_the_revision_that_fails(mariadb
     plan = dict(seed_plan())
     for revision, tables in plan.items():
         for name in tables:
+            if name not in state:
+                continue  # a later TERP version's table: the 2025-11-21 script writes nothing to it
             theirs = 1 if name == table else 0
             if revision in committed:
                 assert len(state[name]) > theirs, (revision, name)

@@ -12,9 +12,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from terpseed.schema import metadata
+from terpseed.schema.versions import seeds_version
 from tests.support import HOSTILE, alembic_ok, counts, seed_head, seed_plan, snapshot
 
-PLAN = dict(seed_plan())
+# The tables each revision writes in the version these databases hold
+# (2025-11-21): a revision of later versions' tables writes nothing there.
+_HELD = set(seeds_version().metadata.tables)
+PLAN = {revision: [t for t in tables if t in _HELD] for revision, tables in seed_plan()}
 SEEDED = [t for tables in PLAN.values() for t in tables]
 
 

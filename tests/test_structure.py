@@ -15,6 +15,7 @@ from terpseed.chain import seed_steps
 from terpseed.params import parse_seed_params
 from terpseed.render import TEMPLATES_DIR
 from terpseed.schema import metadata
+from terpseed.schema_view import origin
 from terpseed.world import Step, World
 from tests.support import ROOT
 
@@ -31,7 +32,7 @@ def _steps():
 def test_each_table_is_inserted_by_one_step_and_exists():
     tables = [step.table for _rev, step in _steps()]
     assert len(tables) == len(set(tables))
-    assert set(tables) <= set(metadata.tables)
+    assert all(origin(t) is not None for t in tables)  # a table of some TERP version
 
 
 def test_parents_are_seeded_before_their_children():

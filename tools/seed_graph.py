@@ -5,7 +5,9 @@
 
 Drawn from the seed revisions' STEPS and the relationship map
 (terpseed/relations.py), in chain order (which is foreign-key tier order);
-declared foreign keys are solid arrows, undeclared references dashed.
+declared foreign keys are solid arrows, undeclared references dashed.  A table
+of a later TERP version is drawn with its tier and references in the first
+version that has it.
 tests/test_docs.py fails when the committed drawings are stale.
 """
 
@@ -22,6 +24,7 @@ from alembic.config import Config  # noqa: E402
 from alembic.script import ScriptDirectory  # noqa: E402
 
 from terpseed import relations  # noqa: E402
+from terpseed.schema_view import base, origin  # noqa: E402
 from terpseed.world import Step  # noqa: E402
 
 README = ROOT / "README.md"
@@ -39,9 +42,45 @@ def plan() -> list[tuple[str, str, list[str]]]:
     ]
 
 
+def tiers(tables) -> dict[str, int]:
+    """Each table's foreign-key tier in the first TERP version that has it."""
+    found = {}
+    for table in tables:
+        model = origin(table).metadata
+        found[table] = relations.tiers()[table] if model is base().metadata else _tiers(model)[table]
+    return found
+
+
+def _tiers(model) -> dict[str, int]:
+    tier: dict[str, int] = {}
+    parents: dict[str, set[str]] = {}
+    for ref in relations.declared(model):
+        if ref.table != ref.target_table:
+            parents.setdefault(ref.table, set()).add(ref.target_table)
+
+    def visit(name: str) -> int:
+        if name not in tier:
+            tier[name] = 1 + max((visit(p) for p in sorted(parents.get(name, ()))), default=-1)
+        return tier[name]
+
+    for name in model.tables:
+        visit(name)
+    return tier
+
+
+def _references(seeded: set[str]) -> list[relations.Reference]:
+    """The first version's references, and those of each later version's table in that version."""
+    refs = list(relations.references())
+    for table in sorted(seeded):
+        model = origin(table).metadata
+        if model is not base().metadata:
+            refs += [r for r in relations.references(model) if r.table == table]
+    return refs
+
+
 def edges(seeded: set[str]) -> list[relations.Reference]:
     seen, out = set(), []
-    for ref in relations.references():
+    for ref in _references(seeded):
         pair = (ref.table, ref.target_table, ref.declared)
         if ref.table in seeded and ref.target_table in seeded and ref.table != ref.target_table \
                 and pair not in seen:
@@ -51,13 +90,13 @@ def edges(seeded: set[str]) -> list[relations.Reference]:
 
 
 def mermaid() -> str:
-    tiers = relations.tiers()
     steps = plan()
     seeded = {t for _r, _m, tables in steps for t in tables}
+    tier = tiers(seeded)
     lines = ["flowchart LR"]
     for revision, title, tables in steps:
         lines.append(f'    subgraph r{revision}["{revision}: {title}"]')
-        lines += [f'        {t}["{t} (tier {tiers[t]})"]' for t in tables]
+        lines += [f'        {t}["{t} (tier {tier[t]})"]' for t in tables]
         lines.append("    end")
     for ref in edges(seeded):
         lines.append(f"    {ref.table} {'-->' if ref.declared else '-.->'} {ref.target_table}")
@@ -65,14 +104,14 @@ def mermaid() -> str:
 
 
 def dot() -> str:
-    tiers = relations.tiers()
     steps = plan()
     seeded = {t for _r, _m, tables in steps for t in tables}
+    tier = tiers(seeded)
     lines = ["digraph seed_plan {", "    rankdir=LR;", "    node [shape=box, fontname=Helvetica];"]
     for revision, title, tables in steps:
         lines.append(f'    subgraph "cluster_{revision}" {{')
         lines.append(f'        label="{revision}: {title}";')
-        lines += [f'        "{t}" [label="{t}\\ntier {tiers[t]}"];' for t in tables]
+        lines += [f'        "{t}" [label="{t}\\ntier {tier[t]}"];' for t in tables]
         lines.append("    }")
     for ref in edges(seeded):
         style = "" if ref.declared else " [style=dashed]"
