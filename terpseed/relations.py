@@ -97,6 +97,7 @@ user_roles.assigned_by -> users.openId
 user_permission_overrides.granted_by -> users.openId
 fiscalPeriods.closedBy -> users.id
 productMedia.uploadedBy -> users.id
+supplier_profiles.legacy_vendor_id -> vendors.id
 """
 
 # Polymorphic pairs: (table, type column, id column) -> {type value: target
