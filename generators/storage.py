@@ -259,9 +259,10 @@ def storage(ctx) -> Storage:
                 (received + dt.timedelta(minutes=10)).replace(second=0, microsecond=0), order.packed_by,
                 order.shipped_by, f"Staged for {order.number}: van delivery to {order.client['name']}",
                 leaves=leaves))
-    # sample stock: an ounce of a batch to the vault when a sample needs more than it holds
+    # sample stock: an ounce of a batch to the vault when a sample needs more than it holds,
+    # in the order the samples are allocated (still pending ones: when they were asked for)
     vault: dict[int, Decimal] = {}
-    for req in sorted(ctx.dataset(samples), key=lambda r: (r.requested, r.id)):
+    for req in sorted(ctx.dataset(samples), key=lambda r: (r.allocated or r.requested, r.id)):
         for _product, grams, batch in req.items:
             need = (grams / GRAMS_PER_LB).quantize(LB4)
             if vault.get(batch.id, Decimal(0)) >= need:
