@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory  # noqa: E402
 from terpseed.chain import seed_steps  # noqa: E402
 from terpseed.params import parse_seed_params  # noqa: E402
 from terpseed.scenarios import SCENARIOS  # noqa: E402
+from terpseed.schema.versions import latest  # noqa: E402
 from terpseed.world import Step, World, update_key  # noqa: E402
 
 
@@ -38,7 +39,8 @@ def coverage_table() -> str:
                      for world in worlds.values()]
             lines.append(f"| {revision} | {step.key} | " + " | ".join(cells) + " |")
     totals = [f"{sum(len(w.rows(s.table)) for _r, s in inserts):,}" for w in worlds.values()]
-    lines.append(f"| | **{len(inserts)} of 120 tables** | " + " | ".join(f"**{t}**" for t in totals) + " |")
+    lines.append(f"| | **{len(inserts)} of {len(latest().metadata.tables)} tables** | "
+                 + " | ".join(f"**{t}**" for t in totals) + " |")
     return "\n".join(lines)
 
 

@@ -22,6 +22,8 @@ from alembic.config import Config  # noqa: E402
 from alembic.script import ScriptDirectory  # noqa: E402
 
 from terpseed import relations  # noqa: E402
+from terpseed.schema import metadata  # noqa: E402
+from terpseed.schema.versions import VERSIONS  # noqa: E402
 from terpseed.world import Step  # noqa: E402
 
 README = ROOT / "README.md"
@@ -39,9 +41,35 @@ def plan() -> list[tuple[str, str, list[str]]]:
     ]
 
 
+def _references() -> list[relations.Reference]:
+    """The relationship map of the 2025-11-21 tables, and of the tables later TERP
+    versions add (in the newest model that has them)."""
+    refs = list(relations.references())
+    for version in reversed(VERSIONS[1:]):
+        refs += [r for r in relations.references(version.metadata)
+                 if r.table not in metadata.tables and r not in refs]
+    return refs
+
+
+def tiers() -> dict[str, int]:
+    """Tier of each table by declared keys (relations.tiers), a table a later TERP
+    version adds one more than its highest parent in the newest model."""
+    known = dict(relations.tiers())
+    declared = [r for r in _references() if r.declared and r.table != r.target_table]
+
+    def visit(name: str) -> int:
+        if name not in known:
+            known[name] = 1 + max((visit(r.target_table) for r in declared if r.table == name), default=-1)
+        return known[name]
+
+    for ref in declared:
+        visit(ref.table)
+    return known
+
+
 def edges(seeded: set[str]) -> list[relations.Reference]:
     seen, out = set(), []
-    for ref in relations.references():
+    for ref in _references():
         pair = (ref.table, ref.target_table, ref.declared)
         if ref.table in seeded and ref.target_table in seeded and ref.table != ref.target_table \
                 and pair not in seen:
@@ -51,13 +79,13 @@ def edges(seeded: set[str]) -> list[relations.Reference]:
 
 
 def mermaid() -> str:
-    tiers = relations.tiers()
+    tier = tiers()
     steps = plan()
     seeded = {t for _r, _m, tables in steps for t in tables}
     lines = ["flowchart LR"]
     for revision, title, tables in steps:
         lines.append(f'    subgraph r{revision}["{revision}: {title}"]')
-        lines += [f'        {t}["{t} (tier {tiers[t]})"]' for t in tables]
+        lines += [f'        {t}["{t} (tier {tier[t]})"]' for t in tables]
         lines.append("    end")
     for ref in edges(seeded):
         lines.append(f"    {ref.table} {'-->' if ref.declared else '-.->'} {ref.target_table}")
@@ -65,14 +93,14 @@ def mermaid() -> str:
 
 
 def dot() -> str:
-    tiers = relations.tiers()
+    tier = tiers()
     steps = plan()
     seeded = {t for _r, _m, tables in steps for t in tables}
     lines = ["digraph seed_plan {", "    rankdir=LR;", "    node [shape=box, fontname=Helvetica];"]
     for revision, title, tables in steps:
         lines.append(f'    subgraph "cluster_{revision}" {{')
         lines.append(f'        label="{revision}: {title}";')
-        lines += [f'        "{t}" [label="{t}\\ntier {tiers[t]}"];' for t in tables]
+        lines += [f'        "{t}" [label="{t}\\ntier {tier[t]}"];' for t in tables]
         lines.append("    }")
     for ref in edges(seeded):
         style = "" if ref.declared else " [style=dashed]"
