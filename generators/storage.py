@@ -310,7 +310,6 @@ def site_transfers(ctx):
 
 def site_inventory_counts(ctx):
     """What each site holds of each batch at the window's end (see the module's doc)."""
-    end = end_of_day(ctx.window_end)
     sites_ = _site_ids(ctx)
     transfers = ctx.dataset(storage).transfers
     consumed: dict[int, Decimal] = {}  # sample stock handed out, per batch

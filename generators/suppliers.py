@@ -21,7 +21,7 @@ which 2026-05-14 renames ``status``: terpseed/schema/changes_2026_05_14.py).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generators.access import staff_with_job
@@ -283,7 +283,7 @@ def _grows_indoors(batches: list[Batch]) -> bool:
     return indoor >= len(batches) - indoor
 
 
-def _harvest_dates(ctx, rng, indoor: bool, first: dt.date, last: dt.date) -> list[dt.date]:
+def _harvest_dates(rng, indoor: bool, first: dt.date, last: dt.date) -> list[dt.date]:
     if indoor:
         days, day = [], first + dt.timedelta(days=rng.randint(0, INDOOR_CYCLE))
         while day <= last:
@@ -323,7 +323,7 @@ def harvests(ctx) -> list[Harvest]:
         grown = [b for b in flower if (b.product.tier == "Indoor") == indoor] or flower
         own = {b.id for b in grown}
         typical = sum((b.qty_in for b in grown), Decimal(0)) / len(grown)
-        for expected in _harvest_dates(ctx, rng, indoor, first, last):
+        for expected in _harvest_dates(rng, indoor, first, last):
             # the first of the vendor's flower lots to arrive after it (its own grow's first)
             due = [b for b in flower if b.id not in used and b.received <= end
                    and expected - dt.timedelta(days=3) <= b.received.date() <= expected + dt.timedelta(days=LOT_WITHIN)]
