@@ -104,6 +104,7 @@ feature_flag_role_overrides.created_by -> users.openId
 feature_flag_user_overrides.user_open_id -> users.openId
 feature_flag_user_overrides.created_by -> users.openId
 feature_flag_audit_logs.actor_open_id -> users.openId
+supplier_profiles.legacy_vendor_id -> vendors.id
 """
 
 # Polymorphic pairs: (table, type column, id column) -> {type value: target

@@ -204,14 +204,20 @@ def build_schema(url: str, how: str, date: str | None = None) -> None:
         engine.dispose()
 
 
-def seed_plan() -> list[tuple[str, list[str]]]:
-    """(revision, [tables its steps insert]) of every seed revision, base first."""
+def seed_plan(date: str | None = None) -> list[tuple[str, list[str]]]:
+    """(revision, [tables its steps insert]) of every seed revision, base first: the
+    tables TERP's version ``date`` has, in its names (by default the version
+    build_schema builds); a revision of tables it lacks inserts none."""
     from alembic.script import ScriptDirectory
 
+    from terpseed.schema.versions import seeds_version
+    from terpseed.schema_view import view
     from terpseed.world import Step
 
+    target = view(date or seeds_version().date)
     script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
-    return [(sc.revision, [s.table for s in getattr(sc.module, "STEPS", ()) if isinstance(s, Step)])
+    return [(sc.revision, [target.name(s.table) for s in getattr(sc.module, "STEPS", ())
+                           if isinstance(s, Step) and target.has(s.table)])
             for sc in reversed(list(script.walk_revisions()))]
 
 
