@@ -2,8 +2,11 @@
 
 A hand-written check is ``checks/sql/NAME.sql``: a SELECT that returns the
 offending rows (no rows: pass), after a header of ``-- key: value`` lines
-(name, severity, tables, tags, description).  It may use Jinja: the macros of
-``_dialect.sql.j2`` and a few values drawn from terpseed/vocabulary.py.
+(name, severity, tables, tags, description, and optionally requires).  It may
+use Jinja: the macros of ``_dialect.sql.j2`` and a few values drawn from
+terpseed/vocabulary.py.  A check on columns that only later TERP versions
+have names them in ``requires`` (``table.column, ...``): it runs only on a
+database that has them (checks/runner.py, ``applicable``).
 
 Generated checks come from one place each: every reference of
 terpseed/relations.py (declared foreign keys, undeclared references and
@@ -24,7 +27,7 @@ from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-HEADER = re.compile(r"^-- (name|severity|tables|tags|description): (.*)$")
+HEADER = re.compile(r"^-- (name|severity|tables|tags|description|requires): (.*)$")
 SEVERITIES = ("error", "warning")
 
 
@@ -38,6 +41,7 @@ class Check:
     template: str                      # template name under checks/sql
     context: dict = field(default_factory=dict, hash=False, compare=False)
     source: str = "library"            # library, reference, vocabulary, coverage
+    requires: tuple[str, ...] = ()     # table.column the check needs (a later TERP version's)
 
 
 def _parse_header(path: Path) -> dict:
@@ -64,7 +68,7 @@ def library_checks() -> list[Check]:
     for path in sorted(SQL_DIR.glob("*.sql")):
         h = _parse_header(path)
         checks.append(Check(h["name"], h["severity"], _split(h["tables"]), _split(h["tags"]),
-                            h["description"], path.name))
+                            h["description"], path.name, requires=_split(h.get("requires", ""))))
     return checks
 
 

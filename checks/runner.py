@@ -52,8 +52,28 @@ def missing_tables(connection: sa.Connection, checks: list[Check]) -> list[str]:
     return sorted(needed - present)
 
 
+def applicable(connection: sa.Connection, checks: list[Check]) -> list[Check]:
+    """The checks the database's TERP version can answer: those whose required
+    columns (``-- requires:``, columns a later version added) it has."""
+    inspector = sa.inspect(connection)
+    present = set(inspector.get_table_names())
+    columns: dict[str, set[str]] = {}
+
+    def has(key: str) -> bool:
+        table, column = key.split(".")
+        if table not in present:
+            return False
+        if table not in columns:
+            columns[table] = {c["name"] for c in inspector.get_columns(table)}
+        return column in columns[table]
+
+    return [c for c in checks if all(has(key) for key in c.requires)]
+
+
 def run(connection: sa.Connection, checks: list[Check], sample: int = 5) -> list[Result]:
-    """Run every check; the session is read-only, so nothing can be written."""
+    """Run every check the database's version can answer (``applicable``); the
+    session is read-only, so nothing can be written."""
+    checks = applicable(connection, checks)
     missing = missing_tables(connection, checks)
     if missing:
         raise SeedError(

@@ -20,7 +20,12 @@ from alembic.script import ScriptDirectory  # noqa: E402
 from terpseed.chain import seed_steps  # noqa: E402
 from terpseed.params import parse_seed_params  # noqa: E402
 from terpseed.scenarios import SCENARIOS  # noqa: E402
+from terpseed.schema.versions import VERSIONS  # noqa: E402
+from terpseed.schema_view import origin  # noqa: E402
 from terpseed.world import Step, World, update_key  # noqa: E402
+
+
+BASE = VERSIONS[0]  # the version the seed revisions' tables were first written for
 
 
 def coverage_table() -> str:
@@ -31,14 +36,19 @@ def coverage_table() -> str:
     inserts = [(revision, step) for revision, step in steps if isinstance(step, Step)]
     for revision, step in inserts:
         cells = [f"{len(world.rows(step.table)):,}" for world in worlds.values()]
-        lines.append(f"| {revision} | {step.table} | " + " | ".join(cells) + " |")
+        first = origin(step.table)
+        name = step.table if first is BASE else f"{step.table} (TERP {first.date} on)"
+        lines.append(f"| {revision} | {name} | " + " | ".join(cells) + " |")
     for revision, step in steps:
         if not isinstance(step, Step):
             cells = [f"{len(world.update_rows(update_key(revision, step))):,} updated"
                      for world in worlds.values()]
             lines.append(f"| {revision} | {step.key} | " + " | ".join(cells) + " |")
     totals = [f"{sum(len(w.rows(s.table)) for _r, s in inserts):,}" for w in worlds.values()]
-    lines.append(f"| | **{len(inserts)} of 120 tables** | " + " | ".join(f"**{t}**" for t in totals) + " |")
+    base = sum(1 for _r, s in inserts if origin(s.table) is BASE)
+    later = f" + {len(inserts) - base} of later versions" if len(inserts) > base else ""
+    lines.append(f"| | **{base} of {len(BASE.metadata.tables)} tables{later}** | "
+                 + " | ".join(f"**{t}**" for t in totals) + " |")
     return "\n".join(lines)
 
 

@@ -50,6 +50,16 @@ def edges(seeded: set[str]) -> list[relations.Reference]:
     return sorted(out, key=lambda r: (r.table, r.target_table, not r.declared))
 
 
+def _tier(tiers: dict[str, int], table: str) -> str:
+    """A table's foreign-key tier; a table of a later TERP version, the version
+    it comes with (the relationship map is the first version's)."""
+    if table in tiers:
+        return f"tier {tiers[table]}"
+    from terpseed.schema_view import origin
+
+    return f"TERP {origin(table).date} on"
+
+
 def mermaid() -> str:
     tiers = relations.tiers()
     steps = plan()
@@ -57,7 +67,7 @@ def mermaid() -> str:
     lines = ["flowchart LR"]
     for revision, title, tables in steps:
         lines.append(f'    subgraph r{revision}["{revision}: {title}"]')
-        lines += [f'        {t}["{t} (tier {tiers[t]})"]' for t in tables]
+        lines += [f'        {t}["{t} ({_tier(tiers, t)})"]' for t in tables]
         lines.append("    end")
     for ref in edges(seeded):
         lines.append(f"    {ref.table} {'-->' if ref.declared else '-.->'} {ref.target_table}")
@@ -72,7 +82,7 @@ def dot() -> str:
     for revision, title, tables in steps:
         lines.append(f'    subgraph "cluster_{revision}" {{')
         lines.append(f'        label="{revision}: {title}";')
-        lines += [f'        "{t}" [label="{t}\\ntier {tiers[t]}"];' for t in tables]
+        lines += [f'        "{t}" [label="{t}\\n{_tier(tiers, t)}"];' for t in tables]
         lines.append("    }")
     for ref in edges(seeded):
         style = "" if ref.declared else " [style=dashed]"
