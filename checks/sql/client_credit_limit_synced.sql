@@ -10,5 +10,5 @@ SELECT
     c.credit_limit,
     l.credit_limit AS calculated_limit
 FROM clients AS c
-INNER JOIN client_credit_limits AS l ON l.client_id = c.id
+INNER JOIN client_credit_limits AS l ON c.id = l.client_id
 WHERE c.credit_limit IS NULL OR {{ differs("c.credit_limit", "l.credit_limit") }}

@@ -11,10 +11,15 @@ SELECT
     o.client_id,
     s.client_id AS sheet_client_id
 FROM orders AS o
-LEFT JOIN sales_sheet_history AS s ON s.id = o.converted_from_sales_sheet_id
-WHERE o.converted_from_sales_sheet_id IS NOT NULL
-    AND (s.id IS NULL OR s.converted_to_order_id IS NULL OR s.converted_to_order_id <> o.id
-         OR s.client_id <> o.client_id)
+LEFT JOIN sales_sheet_history AS s ON o.converted_from_sales_sheet_id = s.id
+WHERE
+    o.converted_from_sales_sheet_id IS NOT NULL
+    AND (
+        s.id IS NULL
+        OR s.converted_to_order_id IS NULL
+        OR s.converted_to_order_id <> o.id
+        OR s.client_id <> o.client_id
+    )
 UNION ALL
 SELECT
     s.converted_to_order_id AS order_id,
@@ -23,5 +28,5 @@ SELECT
     o.client_id,
     s.client_id AS sheet_client_id
 FROM sales_sheet_history AS s
-INNER JOIN orders AS o ON o.id = s.converted_to_order_id
+INNER JOIN orders AS o ON s.converted_to_order_id = o.id
 WHERE o.converted_from_sales_sheet_id IS NULL OR o.converted_from_sales_sheet_id <> s.id
