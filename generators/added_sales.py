@@ -127,13 +127,12 @@ def order_sheet(ctx):
 
 def referrals(ctx) -> dict[int, int]:
     """{client id: the client that referred it}: about REFERRED_SHARE of the
-    buying clients that bought, each referred by a buyer created before it
-    (a whale three times as often), so no referral goes round in a circle."""
+    buying clients, each referred by a buyer created before it (a whale three
+    times as often), so no referral goes round in a circle.  From the clients
+    alone: the clients' own revision does not hang on the sales."""
     rng = ctx.rng
     buyers = sorted((c for c in ctx.rows("clients") if c["is_buyer"]), key=lambda c: (c["created_at"], c["id"]))
-    bought = {o["client_id"] for o in ctx.rows("orders") if o["orderType"] == "SALE" and o["saleStatus"] != "CANCELLED"}
-    candidates = [c for k, c in enumerate(buyers) if k > 0 and c["id"] in bought
-                  and buyers[0]["created_at"] < c["created_at"]]
+    candidates = [c for c in buyers if buyers[0]["created_at"] < c["created_at"]]
     count = min(len(candidates), max(1, round(len(buyers) * REFERRED_SHARE))) if candidates else 0
     found = {}
     for client in sorted(rng.sample(candidates, count), key=lambda c: c["id"]):

@@ -178,14 +178,20 @@ def build_schema(url: str, how: str, date: str | None = None) -> None:
         engine.dispose()
 
 
-def seed_plan() -> list[tuple[str, list[str]]]:
-    """(revision, [tables its steps insert]) of every seed revision, base first."""
+def seed_plan(date: str | None = None) -> list[tuple[str, list[str]]]:
+    """(revision, [tables its steps insert]) of every seed revision, base first,
+    on the TERP version of ``date`` (by default the one the seeds are written
+    for, as build_schema's): a step for a table that version lacks inserts nothing."""
     from alembic.script import ScriptDirectory
 
+    from terpseed.schema.versions import seeds_version
+    from terpseed.schema_view import view
     from terpseed.world import Step
 
+    target = view(date or seeds_version().date)
     script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
-    return [(sc.revision, [s.table for s in getattr(sc.module, "STEPS", ()) if isinstance(s, Step)])
+    return [(sc.revision, [s.table for s in getattr(sc.module, "STEPS", ())
+                           if isinstance(s, Step) and target.has(s.table)])
             for sc in reversed(list(script.walk_revisions()))]
 
 
