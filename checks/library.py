@@ -49,6 +49,7 @@ class Check:
     template: str                      # template name under checks/sql
     context: dict = field(default_factory=dict, hash=False, compare=False)
     source: str = "library"            # library, reference, vocabulary, coverage
+    requires: tuple[str, ...] = ()     # table.column a later TERP version added
 
 
 def _parse_header(path: Path) -> dict:
@@ -84,7 +85,7 @@ def library_checks(schema: SchemaView | None = None) -> list[Check]:
         needs = _split(h["tables"]) + _split(h.get("requires", ""))
         if all(_has(schema, key) for key in needs):
             checks.append(Check(h["name"], h["severity"], _split(h["tables"]), _split(h["tags"]),
-                                h["description"], path.name))
+                                h["description"], path.name, requires=_split(h.get("requires", ""))))
     return checks
 
 

@@ -33,10 +33,22 @@ FAMILIES = {
 WARNINGS = ("vocab", "json")
 
 
+def first_version(columns: tuple[str, ...]) -> str:
+    """The first TERP version that has every one of ``columns`` (table.column)."""
+    from terpseed.schema.versions import VERSIONS
+
+    for v in VERSIONS:
+        tables = v.metadata.tables
+        if all(t in tables and c in tables[t].c for t, c in (key.split(".") for key in columns)):
+            return v.date
+    raise ValueError(f"no TERP version has all of {columns}")
+
+
 def checks_doc() -> str:
     lines = ["| check | severity | tables | what a failure means |", "|---|---|---|---|"]
     for c in library_checks():
-        lines.append(f"| `{c.name}` | {c.severity} | {', '.join(c.tables)} | {c.description} |")
+        since = f" *From TERP {first_version(c.requires)}.*" if c.requires else ""
+        lines.append(f"| `{c.name}` | {c.severity} | {', '.join(c.tables)} | {c.description}{since} |")
     counts = Counter(c.name.split("__")[0] for c in all_checks() if "__" in c.name)
     for prefix, what in FAMILIES.items():
         lines.append(f"| `{prefix}__TABLE__COLUMN` ({counts[prefix]} checks) | "

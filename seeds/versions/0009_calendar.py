@@ -1,10 +1,10 @@
-"""Calendar: events past and future, recurrences, participants, invitations, reminders, history, client meetings.
+"""Calendar: TERP's calendars (2026-02-15 on), events past and future, recurrences, participants, invitations, reminders, history, client meetings.
 
 Revision ID: 0009_calendar
 Revises: 0008_finance
 """
 
-from generators import calendar
+from generators import calendar, calendars
 from terpseed.runtime import Step, Update, downgrade_steps, upgrade_steps
 
 revision = "0009_calendar"
@@ -13,6 +13,7 @@ branch_labels = None
 depends_on = None
 
 STEPS: list[Step | Update] = [
+    Step("calendars", calendars.calendars),  # a 2026-02-15 table: nothing on older versions
     Step("calendar_events", calendar.calendar_events),
     Step("calendar_recurrence_rules", calendar.calendar_recurrence_rules),
     Step("calendar_recurrence_instances", calendar.calendar_recurrence_instances),
