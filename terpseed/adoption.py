@@ -51,6 +51,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "unit_types": ("code",),  # TERP's migrations 0047 and 0056 insert them
     "organization_settings": ("setting_key",),  # 0047 inserts them
     "feature_flags": ("key",),  # an admin's "Seed defaults" may have
+    "calendars": ("name",),  # 0024 inserts the Office and Accounting calendars
+    "sites": ("code",),  # TERP's seedStorage
+    "storage_zones": ("site_id", "code"),
 }
 SEED_ID_BASE = 1_000_000_000  # terpseed.world.SEED_ID_BASE: seeded ids are above it
 
