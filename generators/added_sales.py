@@ -259,24 +259,21 @@ def credit_limits(ctx) -> dict[int, CreditLimit]:
     return found
 
 
-@provides("clients.credit_limit")
-def client_credit_limit(ctx):
-    return {k: c.limit for k, c in ctx.dataset(credit_limits).items()}
-
-
-@provides("clients.credit_limit_updated_at")
-def client_credit_updated(ctx):
-    return {k: c.updated for k, c in ctx.dataset(credit_limits).items() if c.updated is not None}
-
-
-@provides("clients.creditLimitSource")
-def client_credit_source(ctx):
-    return {k: c.source for k, c in ctx.dataset(credit_limits).items()}
-
-
-@provides("clients.credit_limit_override_reason")
-def client_credit_reason(ctx):
-    return {k: c.reason for k, c in ctx.dataset(credit_limits).items() if c.reason is not None}
+def client_credit_and_terms(ctx):
+    """Update (0008_finance) of the columns 2026-02-15 adds to clients that
+    the books decide: the credit limit as syncCreditToClient copied it (or a
+    manual override), and the payment terms in days of the terms the client
+    mostly buys on.  An Update, not a provider: the clients are inserted
+    before the orders and the credit they are read from exist."""
+    credit, terms = ctx.dataset(credit_limits), ctx.dataset(usual_terms)
+    rows = []
+    for client in ctx.rows("clients"):
+        c = credit[client["id"]]
+        rows.append({"id": client["id"], "credit_limit": c.limit, "credit_limit_updated_at": c.updated,
+                     "creditLimitSource": c.source, "credit_limit_override_reason": c.reason,
+                     "payment_terms": TERM_DAYS[terms[client["id"]]],
+                     "updated_at": max(client["updated_at"], c.updated or client["updated_at"])})
+    return rows
 
 
 def usual_terms(ctx) -> dict[int, str]:
@@ -300,11 +297,6 @@ def usual_terms(ctx) -> dict[int, str]:
         else:
             found[client["id"]] = "NET_30"
     return found
-
-
-@provides("clients.payment_terms")
-def client_payment_terms(ctx):
-    return {k: TERM_DAYS[terms] for k, terms in ctx.dataset(usual_terms).items()}
 
 
 @provides("clients.businessType")
@@ -334,9 +326,9 @@ def client_referrer(ctx):
     return dict(ctx.dataset(referrals))
 
 
-@provides("clients.wishlist")
-def client_wishlist(ctx):
-    """What the client is still looking for: its open needs, most pressing first."""
+def client_wishlists(ctx):
+    """Update (0011_crm) of clients.wishlist (2026-02-15): what the client is
+    still looking for, its open needs, most pressing first."""
     rank = {"URGENT": 0, "HIGH": 1, "MEDIUM": 2, "LOW": 3}
     open_: dict[int, list[dict]] = defaultdict(list)
     for need in ctx.rows("client_needs"):
@@ -352,8 +344,9 @@ def client_wishlist(ctx):
                                            need["grade"] and f"grade {need['grade']}") if p)
             wants.append(f"{what} ({detail})" if detail else what)
         more = f" and {len(needs) - 3} more" if len(needs) > 3 else ""
-        found[client] = "Looking for " + "; ".join(wants) + more
-    return found
+        found[client] = ("Looking for " + "; ".join(wants) + more, max(n["created_at"] for n in needs))
+    return [{"id": c["id"], "wishlist": found[c["id"]][0], "updated_at": max(c["updated_at"], found[c["id"]][1])}
+            for c in ctx.rows("clients") if c["id"] in found]
 
 
 # =========================================================================== returns

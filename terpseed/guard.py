@@ -210,12 +210,12 @@ def expected_rows(world: World, name: str, applied: set[str],
     """{id: values of ``columns`` (default: all) in order} of the rows the seeds
     wrote to ``name``: the inserts, as changed by the updates of the ``applied``
     revisions, as the run's TERP version holds them (terpseed/schema_view.py)."""
-    from terpseed.runtime import projected_update
+    from terpseed.runtime import projected_update, update_written
 
     columns = [c.name for c in (columns if columns is not None else world.view.table(name).c)]
     expected = {row["id"]: dict(row) for row in world.physical(name)}
     for key, (revision, update) in world.updates.items():
-        if update.table == name and revision in applied:
+        if update.table == name and revision in applied and update_written(world, update):
             rows, filled = projected_update(world.view, update, world.update_rows(key))
             for row in rows:
                 if row["id"] in expected:  # not TERP's own rows, which the seed only updates

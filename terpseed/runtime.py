@@ -226,7 +226,7 @@ class RenderedRevision:
 
     def _update(self, update: Update) -> Iterator["Table | Chunk"]:
         view = self.run.world.view
-        if not self.run.world.written(update.table):
+        if not update_written(self.run.world, update):
             return
         key = update_key(self.revision, update)
         rows = self.run.world.update_rows(key)
@@ -291,12 +291,21 @@ def projected_update(view, update: Update, rows: list[dict]) -> tuple[list[dict]
     holds their values (terpseed/schema_view.py); the columns it no longer has
     left out."""
     projection = view.projection(update.table)
-    columns = [(c, projection.columns.get(c)) for c in update.columns]
+    added = set(view.added_columns(update.table))  # filled by an Update, not by the insert
+    columns = [(c, projection.columns.get(c) or (c if c in added else None)) for c in update.columns]
     columns = [(c, p) for c, p in columns if p]
+    if not any(c in update.filled for c, _p in columns):
+        return [], []  # every column it fills is one this version lacks
     identity = lambda v: v  # noqa: E731
     functions = [(c, p, projection.values.get(p, identity)) for c, p in columns]
     out = [{"id": row["id"], **{p: fn(row[c]) for c, p, fn in functions}} for row in rows]
     return out, [p for _c, p, _fn in functions]
+
+
+def update_written(world, update: Update) -> bool:
+    """Whether the seed writes (wrote) ``update``: its table, and a column it
+    fills, in the version the seed is (was) written for (World.written_view)."""
+    return world.written(update.table) and bool(projected_update(world.written_view, update, [])[1])
 
 
 def statements_sha256(chunks: Iterable[Chunk]) -> str:

@@ -358,7 +358,11 @@ class World:
         changed by the earlier updates of the chain (a shared updatedAt...)."""
         wanted = {row["id"] for row in rows}
         columns = ("id", *update.columns)
-        state = {row["id"]: {c: row[c] for c in columns} for row in self.rows(update.table) if row["id"] in wanted}
+        inserted = self.rows(update.table)
+        added = [c for c in columns if inserted and c not in inserted[0]]
+        written = self._insert_values(update.table, added) if added else {}
+        state = {row["id"]: {c: row[c] if c in row else written.get(row["id"], {}).get(c) for c in columns}
+                 for row in inserted if row["id"] in wanted}
         for other_key, (_rev, other) in self.updates.items():
             if other_key == key:
                 break
@@ -368,6 +372,17 @@ class World:
                     if row["id"] in state:
                         state[row["id"]].update({c: row[c] for c in shared})
         return [dict(state[row["id"]]) for row in rows]
+
+
+    def _insert_values(self, table: str, columns: list[str]) -> dict[int, dict]:
+        """{id: {column: value}} of columns a later TERP version adds to
+        ``table`` (an Update fills them), as the insert wrote them in the
+        run's version: their default (their provider's, NULL, or the DDL's);
+        nothing where the version lacks them."""
+        present = [c for c in columns if self.view.has(table) and c in self.view.table(table).c]
+        if not present:
+            return {}
+        return {row["id"]: {c: row[c] for c in present} for row in self.physical(table)}
 
 
 def update_key(revision: str, update: Update) -> str:

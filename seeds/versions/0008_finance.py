@@ -4,7 +4,7 @@ Revision ID: 0008_finance
 Revises: 0007_inventory_and_sales
 """
 
-from generators import credit, finance_tables as f
+from generators import added_sales, credit, finance_tables as f
 from terpseed.runtime import Step, Update, downgrade_steps, upgrade_steps
 
 revision = "0008_finance"
@@ -38,6 +38,8 @@ STEPS: list[Step | Update] = [
     Update("sequences", "currentValue", f.document_sequences),
     Update("clients", ("total_spent", "total_profit", "avg_profit_margin", "total_owed", "oldest_debt_days"),
            f.client_totals),
+    Update("clients", ("credit_limit", "credit_limit_updated_at", "creditLimitSource",
+                       "credit_limit_override_reason", "payment_terms"), added_sales.client_credit_and_terms),
 ]
 
 

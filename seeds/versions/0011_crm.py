@@ -4,7 +4,7 @@ Revision ID: 0011_crm
 Revises: 0010_workspace
 """
 
-from generators import crm
+from generators import added_sales, crm
 from terpseed.runtime import Step, Update, downgrade_steps, upgrade_steps
 
 revision = "0011_crm"
@@ -26,6 +26,7 @@ STEPS: list[Step | Update] = [
     Step("vip_portal_auth", crm.vip_portal_auth),
     Update("orders", "client_need_id", crm.order_needs),
     Update("clients", ("vip_portal_enabled", "vip_portal_last_login"), crm.client_portal),
+    Update("clients", "wishlist", added_sales.client_wishlists),
 ]
 
 
