@@ -94,10 +94,22 @@ def test_every_generated_row_renders_for_both_dialects_in_every_version():
 def test_updates_touch_only_seeded_rows_and_columns_that_exist():
     world = World(parse_seed_params({"scenario": "full"}), _all_steps())
     assert world.updates
+    from terpseed.runtime import projected_update
+    from terpseed.schema_view import view
+
+    views = [view(version.date) for version in VERSIONS]
     for key, (_rev, update) in world.updates.items():
-        assert set(update.columns) <= set(metadata.tables[update.table].c.keys())
+        base = set(metadata.tables[update.table].c.keys())
+        later = set().union(*(v.added_columns(update.table) for v in views if v.has(update.table)))
+        assert set(update.columns) <= base | later, (key, set(update.columns) - base - later)
         assert update.table in world.steps
-        assert world.update_rows(key)
+        rows = world.update_rows(key)
+        assert rows
+        for v in views:
+            if v.has(update.table):
+                _out, columns = projected_update(v, update, rows[:1])
+                physical = set(v.metadata.tables[v.name(update.table)].c.keys())
+                assert set(columns) <= physical, (key, v, set(columns) - physical)
 
 
 def test_generation_is_deterministic_and_independent_of_order():
