@@ -15,18 +15,32 @@ from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schem
 SEEDED_FIXTURES = {"seeded", "full_mariadb", "seeded_latest"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the test ids
 def pytest_collection_modifyitems(config, items):
     """Both cores (make test: pytest -n 2 --dist loadgroup): the tests that read
-    the shared seeded databases run on one worker, which seeds them once, and
+    one shared seeded database run on one worker, which seeds it once, and
     each module with a module-scoped fixture on one worker; the rest wherever
     a worker is free."""
     for item in items:
-        if SEEDED_FIXTURES & set(item.fixturenames):
-            item.add_marker(pytest.mark.xdist_group("seeded"))
+        seeded = SEEDED_FIXTURES & set(item.fixturenames)
+        if seeded:
+            item.add_marker(pytest.mark.xdist_group(_seeded_group(item, seeded)))
             continue
         scopes = {d.scope for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs}
         if "module" in scopes:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def _seeded_group(item, fixtures: set[str]) -> str:
+    """One group per seeded database: each is seeded once, on the worker that
+    runs every test reading it, and the databases spread over both workers."""
+    params = getattr(item, "callspec", None)
+    params = params.params if params else {}
+    if "seeded_latest" in fixtures:
+        return f"seeded-latest-{params.get('seeded_latest', 'all')}"
+    if "seeded" in fixtures:
+        return f"seeded-{params.get('seeded', 'all')}"
+    return "seeded-full-mariadb"
 
 
 @pytest.fixture(autouse=True)
@@ -37,11 +51,17 @@ def _no_env_url(monkeypatch):
 @pytest.fixture(scope="session", autouse=True)
 def _own_seed_cache(tmp_path_factory):
     """The tests keep their seed cache (terpseed/cache.py) to themselves, not
-    in var/cache: the first run of each scenario generates, later ones replay."""
+    in var/cache: the first run of each scenario generates, later ones replay.
+    The workers of one run share it (entries are written whole, then renamed)."""
+    import os
+
     from terpseed.cache import DIR_ENV, KEEP_ENV, SWITCH_ENV
 
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "seed-cache"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DIR_ENV, str(tmp_path_factory.mktemp("seed-cache")))
+        patch.setenv(DIR_ENV, str(folder))
         patch.setenv(KEEP_ENV, "100")  # every scenario and scale the suite seeds stays cached
         patch.delenv(SWITCH_ENV, raising=False)
         yield
