@@ -185,14 +185,33 @@ def edit_sqlite_table(url: str, table: str, old: str, new: str, rows_may_disagre
         con.close()
 
 
-def build_schema(url: str, how: str, date: str | None = None) -> None:
+def build_schema(url: str, how: str, date: str | None = None, fresh: bool = False) -> None:
     """Create the TERP schema of a version: by the schema chain ('chain', up to
     that version's revision) or from its DDL file ('ddl').  By default the
     version the seeds are written for (terpseed/schema/versions.py,
-    seeds_version), not the chain's head."""
+    seeds_version), not the chain's head.
+
+    The first database of each kind, version and backend in a test process is
+    built for real; later ones are copies of it (the SQLite file; on MariaDB
+    its tables as SHOW CREATE TABLE gives them, foreign keys included, and its
+    rows): the same database, in a second instead of the five to eight the DDL
+    file's ALTERs or the chain take.  ``fresh`` builds for real every time (the
+    schema chain's own tests)."""
     from terpseed.schema.versions import seeds_version, version
 
     target = version(date) if date else seeds_version()
+    parsed = sa.engine.make_url(url)
+    key = (parsed.get_backend_name(), how, target.date)
+    if fresh:
+        _build_schema(url, how, target)
+    elif key not in _SCHEMA_COPIES:
+        _build_schema(url, how, target)
+        _SCHEMA_COPIES[key] = _SchemaCopy.of(url)
+    else:
+        _SCHEMA_COPIES[key].into(url)
+
+
+def _build_schema(url: str, how: str, target) -> None:
     if how == "chain":
         alembic_ok("-x", f"url={url}", "upgrade", target.revision, ini="alembic.ini")
     else:
@@ -202,6 +221,51 @@ def build_schema(url: str, how: str, date: str | None = None) -> None:
         with engine.begin() as conn:
             load_ddl(conn, ddl_path(target.ddl))
         engine.dispose()
+
+
+class _SchemaCopy:
+    """A built schema, kept to make more of it (build_schema)."""
+
+    def __init__(self, sqlite_file: bytes | None, tables: list[str], rows: dict[str, tuple[list, list]]):
+        self.sqlite_file, self.tables, self.rows = sqlite_file, tables, rows
+
+    @classmethod
+    def of(cls, url: str) -> "_SchemaCopy":
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            return cls(Path(parsed.database).read_bytes(), [], {})
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        tables, rows = [], {}
+        with engine.connect() as conn:
+            names = [r[0] for r in conn.exec_driver_sql("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")]
+            for name in names:
+                tables.append(conn.exec_driver_sql(f"SHOW CREATE TABLE `{name}`").one()[1])
+                result = conn.exec_driver_sql(f"SELECT * FROM `{name}`")
+                found = [tuple(r) for r in result]
+                if found:
+                    rows[name] = (list(result.keys()), found)
+        engine.dispose()
+        return cls(None, tables, rows)
+
+    def into(self, url: str) -> None:
+        parsed = sa.engine.make_url(url)
+        if self.sqlite_file is not None:
+            Path(parsed.database).write_bytes(self.sqlite_file)
+            return
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET foreign_key_checks = 0")
+            for statement in self.tables:
+                conn.exec_driver_sql(statement)
+            for name, (columns, found) in self.rows.items():
+                names = ", ".join(f"`{c}`" for c in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                conn.exec_driver_sql(f"INSERT INTO `{name}` ({names}) VALUES ({marks})", found)
+            conn.exec_driver_sql("SET foreign_key_checks = 1")
+        engine.dispose()
+
+
+_SCHEMA_COPIES: dict[tuple[str, str, str], _SchemaCopy] = {}
 
 
 def seed_plan(date: str | None = None) -> list[tuple[str, list[str]]]:

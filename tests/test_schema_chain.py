@@ -106,7 +106,7 @@ def ddl_states(mariadb_server):
     class Loaded(dict):
         def __missing__(self, date):
             url = mariadb_server.create("ddl")
-            build_schema(url, "ddl", date)
+            build_schema(url, "ddl", date, fresh=True)  # the DDL file itself, not a copy
             self[date] = (url, reflected(url))
             return self[date]
 
