@@ -59,16 +59,23 @@ def live_columns(connection: sa.Connection) -> dict[str, set[str]]:
 
 
 def recognise(connection: sa.Connection) -> Recognised:
+    """The newest version the database matches exactly, else the nearest.
+    Versions are tried newest first and the first exact match ends the
+    search: each model is a large module, imported only when compared."""
     live = live_columns(connection)
     candidates = []
-    for known in VERSIONS:
-        model = {name: {c.name for c in table.c} for name, table in known.metadata.tables.items()}
-        missing = [t for t in model if t not in live]
-        missing += [f"{t}.{c}" for t in model if t in live for c in sorted(model[t] - live[t])]
-        extra = [t for t in live if t not in model]
-        extra += [f"{t}.{c}" for t in live if t in model for c in sorted(live[t] - model[t])]
-        candidates.append(Recognised(known, tuple(sorted(missing)), tuple(sorted(extra))))
-    exact = [c for c in candidates if c.exact]
-    if exact:
-        return exact[-1]
+    for known in reversed(VERSIONS):
+        found = _compare(known, live)
+        if found.exact:
+            return found
+        candidates.append(found)
     return min(candidates, key=lambda c: (len(c.missing), len(c.extra), -VERSIONS.index(c.version)))
+
+
+def _compare(known: SchemaVersion, live: dict[str, set[str]]) -> Recognised:
+    model = {name: {c.name for c in table.c} for name, table in known.metadata.tables.items()}
+    missing = [t for t in model if t not in live]
+    missing += [f"{t}.{c}" for t in model if t in live for c in sorted(model[t] - live[t])]
+    extra = [t for t in live if t not in model]
+    extra += [f"{t}.{c}" for t in live if t in model for c in sorted(live[t] - model[t])]
+    return Recognised(known, tuple(sorted(missing)), tuple(sorted(extra)))
