@@ -13,6 +13,9 @@ from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schem
 
 
 SEEDED_FIXTURES = {"seeded", "full_mariadb", "seeded_latest"}
+# the modules whose tests take longest (make test --durations), scheduled first
+LONG_MODULES = {"test_versions", "test_cli", "test_bench", "test_seed_chain", "test_safety",
+                "test_schema_chain", "test_schema_conversions"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the test ids
@@ -29,6 +32,10 @@ def pytest_collection_modifyitems(config, items):
         scopes = {d.scope for defs in item._fixtureinfo.name2fixturedefs.values() for d in defs}
         if "module" in scopes:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    # the long tests and the seeded databases first, so that the run ends on short tests
+    # on both workers rather than on one long test while the other worker waits
+    items.sort(key=lambda item: 0 if (SEEDED_FIXTURES & set(item.fixturenames)
+                                      or item.module.__name__.rpartition(".")[2] in LONG_MODULES) else 1)
 
 
 def _seeded_group(item, fixtures: set[str]) -> str:
