@@ -94,7 +94,7 @@ class Databases:
         self.tables: list[str] = []  # CREATE TABLE statements of the first database
 
     def fresh(self) -> str:
-        from terpseed.ddl import load_ddl
+        from terpseed.ddl import create_tables, load_ddl, table_definitions
         from tests.support import ddl_path
 
         name = f"terpseed_bench_{uuid.uuid4().hex[:10]}"
@@ -105,14 +105,10 @@ class Databases:
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         with engine.begin() as conn:
             if self.tables:
-                conn.exec_driver_sql("SET foreign_key_checks = 0")
-                for statement in self.tables:
-                    conn.exec_driver_sql(statement)
-                conn.exec_driver_sql("SET foreign_key_checks = 1")
+                create_tables(conn, self.tables)
             else:
                 load_ddl(conn, ddl_path(version(self.schema).ddl))
-                names = [r[0] for r in conn.exec_driver_sql("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")]
-                self.tables = [conn.exec_driver_sql(f"SHOW CREATE TABLE `{n}`").one()[1] for n in names]
+                self.tables = table_definitions(conn)
         engine.dispose()
         return url.render_as_string(hide_password=False)
 

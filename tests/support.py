@@ -234,12 +234,13 @@ class _SchemaCopy:
         parsed = sa.engine.make_url(url)
         if parsed.get_backend_name() == "sqlite":
             return cls(Path(parsed.database).read_bytes(), [], {})
+        from terpseed.ddl import table_definitions
+
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-        tables, rows = [], {}
+        rows = {}
         with engine.connect() as conn:
-            names = [r[0] for r in conn.exec_driver_sql("SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'")]
-            for name in names:
-                tables.append(conn.exec_driver_sql(f"SHOW CREATE TABLE `{name}`").one()[1])
+            tables = table_definitions(conn)
+            for name in sa.inspect(conn).get_table_names():
                 result = conn.exec_driver_sql(f"SELECT * FROM `{name}`")
                 found = [tuple(r) for r in result]
                 if found:
@@ -252,11 +253,12 @@ class _SchemaCopy:
         if self.sqlite_file is not None:
             Path(parsed.database).write_bytes(self.sqlite_file)
             return
+        from terpseed.ddl import create_tables
+
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         with engine.begin() as conn:
-            conn.exec_driver_sql("SET foreign_key_checks = 0")
-            for statement in self.tables:
-                conn.exec_driver_sql(statement)
+            create_tables(conn, self.tables)
+            conn.exec_driver_sql("SET foreign_key_checks = 0")  # the rows in table-name order
             for name, (columns, found) in self.rows.items():
                 names = ", ".join(f"`{c}`" for c in columns)
                 marks = ", ".join(["%s"] * len(columns))
