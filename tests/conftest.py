@@ -6,6 +6,8 @@ without one they skip, except under CI=true, where they fail.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
@@ -24,8 +26,11 @@ def pytest_collection_modifyitems(config, items):
     one shared seeded database run on one worker, which seeds it once, and
     each module with a module-scoped fixture on one worker; the rest wherever
     a worker is free."""
+    first = set()
     for item in items:
         seeded = SEEDED_FIXTURES & set(item.fixturenames)
+        if seeded or item.module.__name__.rpartition(".")[2] in LONG_MODULES:
+            first.add(item.nodeid)
         if seeded:
             item.add_marker(pytest.mark.xdist_group(_seeded_group(item, seeded)))
             continue
@@ -34,19 +39,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     # the long tests and the seeded databases first, so that the run ends on short tests
     # on both workers rather than on one long test while the other worker waits
-    items.sort(key=lambda item: 0 if (SEEDED_FIXTURES & set(item.fixturenames)
-                                      or item.module.__name__.rpartition(".")[2] in LONG_MODULES) else 1)
+    items.sort(key=lambda item: item.nodeid not in first)
 
 
 def _seeded_group(item, fixtures: set[str]) -> str:
     """One group per seeded database: each is seeded once, on the worker that
-    runs every test reading it, and the databases spread over both workers."""
-    params = getattr(item, "callspec", None)
-    params = params.params if params else {}
+    runs every test reading it, and the databases spread over both workers
+    (``seeded`` and ``seeded_latest`` are parametrized: one database a param)."""
     if "seeded_latest" in fixtures:
-        return f"seeded-latest-{params.get('seeded_latest', 'all')}"
+        return f"seeded-latest-{item.callspec.params['seeded_latest']}"
     if "seeded" in fixtures:
-        return f"seeded-{params.get('seeded', 'all')}"
+        return f"seeded-{item.callspec.params['seeded']}"
     return "seeded-full-mariadb"
 
 
@@ -60,8 +63,6 @@ def _own_seed_cache(tmp_path_factory):
     """The tests keep their seed cache (terpseed/cache.py) to themselves, not
     in var/cache: the first run of each scenario generates, later ones replay.
     The workers of one run share it (entries are written whole, then renamed)."""
-    import os
-
     from terpseed.cache import DIR_ENV, KEEP_ENV, SWITCH_ENV
 
     base = tmp_path_factory.getbasetemp()

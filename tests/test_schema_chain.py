@@ -262,8 +262,9 @@ def test_offline_sql_both_ways(dialect):
     and the shrinking of their enum (widen, UPDATE, shrink)."""
     up = alembic_ok("-x", f"dialect={dialect}", "upgrade", "head", "--sql", ini="alembic.ini")
     assert up == alembic_ok("-x", f"dialect={dialect}", "upgrade", "head", "--sql", ini="alembic.ini")
-    created = {name.strip('`"') for name in re.findall(r"CREATE TABLE (\S+)", up)}
-    assert set(latest().metadata.tables) | {"alembic_version"} <= created
+    created = re.findall(r"CREATE TABLE (\S+)", up)
+    rebuilds = up.count("CREATE TEMP TABLE ")  # SQLite: each rebuild creates its table again
+    assert len(created) - rebuilds == len(latest().metadata.tables) + 1
     down = alembic_ok("-x", f"dialect={dialect}", "downgrade", "head:base", "--sql", ini="alembic.ini")
     assert down.count("DROP TABLE") >= len(latest().metadata.tables)
     step = up[up.index("-> 0004_terp_2026_05_14"):]
