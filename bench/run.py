@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from terpseed.render import json_text  # noqa: E402
+from terpseed.target import mysql_engine  # noqa: E402
 from terpseed.schema.versions import VERSIONS, latest, version  # noqa: E402
 from terpseed.schema_view import view  # noqa: E402
 
@@ -88,7 +89,7 @@ class Databases:
     second instead of the five the file's ALTERs take on the newest version)."""
 
     def __init__(self, schema: str):
-        self.server = sa.create_engine(SERVER, poolclass=sa.pool.NullPool)
+        self.server = mysql_engine(SERVER, poolclass=sa.pool.NullPool)
         self.made: list[str] = []
         self.schema = schema
         self.tables: list[str] = []  # CREATE TABLE statements of the first database
@@ -102,7 +103,7 @@ class Databases:
             conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
         self.made.append(name)
         url = sa.engine.make_url(SERVER).set(database=name)
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = mysql_engine(url, poolclass=sa.pool.NullPool)
         with engine.begin() as conn:
             if self.tables:
                 create_tables(conn, self.tables)
@@ -273,7 +274,7 @@ def load_data(url: str, files: TsvFiles, checked: bool = True) -> float:
     which compares loads of the very same rows."""
     from terpseed.chain import PREAMBLE
 
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={"local_infile": True})
+    engine = mysql_engine(url, poolclass=sa.pool.NullPool, connect_args={"local_infile": True})
     raw = {"no_parameters": True}
     with engine.begin() as conn:
         started = time.perf_counter()
@@ -306,7 +307,7 @@ def replay(url: str, sql_file: Path) -> float:
         body = "\n".join(line for line in text.splitlines() if not line.startswith("--")).strip()
         if body.rstrip(";"):
             statements.append(body.rstrip(";"))
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = mysql_engine(url, poolclass=sa.pool.NullPool)
     raw = {"no_parameters": True}
     with engine.connect() as conn:
         started = time.perf_counter()
@@ -325,7 +326,7 @@ def per_row(url: str, tables: dict[str, list[dict]], model: sa.MetaData) -> floa
     """Seconds to insert every row with its own INSERT through SQLAlchemy Core."""
     metadata = model
 
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = mysql_engine(url, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
         started = time.perf_counter()
         conn.exec_driver_sql("SET time_zone = '+00:00'")

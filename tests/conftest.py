@@ -11,7 +11,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema, counts
+from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema, counts, db_engine
 
 
 SEEDED_FIXTURES = {"seeded", "full_mariadb", "seeded_latest"}
@@ -136,7 +136,7 @@ def full_mariadb(mariadb_server):
     url = mariadb_server.create("full")
     build_schema(url, "ddl")
     alembic_ok("-x", f"url={url}", "-x", "scenario=full", "upgrade", "head")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     yield engine
     engine.dispose()
     alembic_ok("-x", f"url={url}", "downgrade", "base")
@@ -149,7 +149,7 @@ def _sqlite_seeded(tmp_path_factory, *x):
     build_schema(url, "chain")
     args = [a for pair in x for a in ("-x", pair)]
     alembic_ok("-x", f"url={url}", *args, "upgrade", "head")
-    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+    return db_engine(url)
 
 
 _SQLITE: dict[str, sa.Engine] = {}
@@ -186,7 +186,7 @@ def seeded_latest(request, tmp_path_factory):
         build_schema(url, "ddl", latest().date)
         scenario = "full"
     alembic_ok("-x", f"url={url}", "-x", f"scenario={scenario}", "upgrade", "head")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     engine.scenario, engine.scale, engine.schema = scenario, 1.0, latest().date
     yield engine
     engine.dispose()

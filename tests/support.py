@@ -21,6 +21,17 @@ DDL_NAME = "schema-2025-11-21.sql"
 HOSTILE = "O'Brien \\ \"Bud\"; DROP TABLE x;--"  # a name, nothing more, in any SQL the seeds write
 
 
+def db_engine(url, **kwargs) -> sa.Engine:
+    """An engine for a test database: unpooled, and for MariaDB without TLS to
+    the local server, as the seeds connect (terpseed/target.py)."""
+    from terpseed.target import mysql_engine
+
+    kwargs.setdefault("poolclass", sa.pool.NullPool)
+    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+        return sa.create_engine(url, **kwargs)
+    return mysql_engine(url, **kwargs)
+
+
 def _origin_sibling() -> Path | None:
     """../shared beside the repository this checkout was cloned from (CI clones)."""
     try:
@@ -62,7 +73,7 @@ class MariaDB:
 
     def __init__(self, server_url: str):
         self.server_url = sa.engine.make_url(server_url)
-        self.engine = sa.create_engine(self.server_url, poolclass=sa.pool.NullPool)
+        self.engine = db_engine(self.server_url)
         self.created: list[str] = []
 
     def create(self, tag: str = "t") -> str:
@@ -129,7 +140,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
     state, read with the model of the TERP version it holds."""
     from terpseed.recognise import recognise
 
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     state = {}
     with engine.connect() as conn:
         metadata = recognise(conn).version.metadata
@@ -152,7 +163,7 @@ def counts(url: str) -> dict[str, int]:
 
 def execute(url: str, *statements: str) -> None:
     """Run raw SQL statements in one transaction: a test's own changes to a database."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.begin() as conn:
         for statement in statements:
             conn.exec_driver_sql(statement)
@@ -217,7 +228,7 @@ def _build_schema(url: str, how: str, target) -> None:
     else:
         from terpseed.ddl import load_ddl
 
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = db_engine(url)
         with engine.begin() as conn:
             load_ddl(conn, ddl_path(target.ddl))
         engine.dispose()
@@ -236,7 +247,7 @@ class _SchemaCopy:
             return cls(Path(parsed.database).read_bytes(), [], {})
         from terpseed.ddl import table_definitions
 
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = db_engine(url)
         rows = {}
         with engine.connect() as conn:
             tables = table_definitions(conn)
@@ -255,7 +266,7 @@ class _SchemaCopy:
             return
         from terpseed.ddl import create_tables
 
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = db_engine(url)
         with engine.begin() as conn:
             create_tables(conn, self.tables)
             conn.exec_driver_sql("SET foreign_key_checks = 0")  # the rows in table-name order

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from generators.rbac_catalog import ROLES, permission_list, role_grants
 from terpseed.schema import metadata
+from tests.support import db_engine
 
 STAMP = dt.datetime(2025, 11, 3, 9, 0, 0)
 WORKFLOW = [("Intake Queue", "intake-queue", "#EF4444", 1), ("Quality Check", "quality-check", "#F59E0B", 2),
@@ -43,7 +44,7 @@ LOCATIONS = [("Main Warehouse", None, None, None, None)] + [
 
 def insert_terp_startup_rows(url: str) -> None:
     t = metadata.tables
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.begin() as conn:
         def add(table, **values):
             return conn.execute(t[table].insert().values(**values)).inserted_primary_key[0]

@@ -23,7 +23,7 @@ from generators.calendars import ACCOUNTING_EVENTS, CALENDARS
 from generators.trade import TERM_DAYS
 from terpseed.schema.versions import VERSIONS, latest
 from terpseed.schema_view import view
-from tests.support import alembic_ok, build_schema, execute, world
+from tests.support import alembic_ok, build_schema, db_engine, execute, world
 
 DATES = [v.date for v in VERSIONS]
 TABLES = ("orders", "order_line_items", "clients", "returns", "sampleRequests", "client_needs", "vendor_supply",
@@ -327,7 +327,7 @@ VERSION_CHECKS = {"sales_sheet_conversions", "client_credit_limit_synced"}
 def test_the_checks_on_later_columns_run_only_where_the_columns_are(tmp_path):
     url = f"sqlite:///{tmp_path / 'base.sqlite'}"
     build_schema(url, "chain")  # the seeds' own version: no such columns
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         names = {r.check.name for r in run(conn)}
     engine.dispose()
@@ -361,7 +361,7 @@ BREAKAGES = {
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_a_broken_link_fails_exactly_its_check(latest_light, tmp_path, breakage):
     def failing(url):
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = db_engine(url)
         with engine.connect() as conn:
             found = {r.check.name for r in run(conn) if not r.passed} - {"empty_tables"}
         engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from checks.runner import run
-from tests.support import alembic_ok, snapshot
+from tests.support import alembic_ok, db_engine, snapshot
 from tests.terp_startup import WORKFLOW, insert_terp_startup_rows
 
 LIGHT = ("-x", "scenario=light")
@@ -17,7 +17,7 @@ ADOPTED = ("roles", "permissions", "role_permissions", "workflow_statuses", "seq
 
 
 def _query(url: str, sql: str) -> list[tuple]:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         found = [tuple(r) for r in conn.exec_driver_sql(sql)]
     engine.dispose()
@@ -52,7 +52,7 @@ def test_terps_own_rows_are_adopted_and_seeded_around(terp_db):
     lots = _query(url, "SELECT currentValue FROM sequences WHERE name = 'lot_code'")[0][0]
     assert f"LOT-{lots:06d}" >= max(r[0] for r in _query(url, "SELECT code FROM lots"))
     # and the seeded business is whole
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         failing = {r.check.name: r.count for r in run(conn)
                    if not r.passed and r.check.severity == "error"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.support import alembic_subprocess, build_schema, execute, seed_plan, snapshot
+from tests.support import alembic_subprocess, build_schema, db_engine, execute, seed_plan, snapshot
 
 
 def _fails(*argv: str, env: dict | None = None, ini: str = "seed.ini") -> str:
@@ -95,7 +95,7 @@ def test_database_without_the_terp_schema_is_refused_untouched(tmp_path):
     execute(url, "CREATE TABLE unrelated (id INTEGER PRIMARY KEY)")
     line = _fails("-x", f"url={url}", "upgrade", "head")
     assert "has no TERP schema" in line and "alembic upgrade head" in line
-    engine = sa.create_engine(url)
+    engine = db_engine(url, poolclass=sa.pool.QueuePool)
     with engine.connect() as conn:
         assert sa.inspect(conn).get_table_names() == ["unrelated"]
     engine.dispose()
@@ -120,10 +120,34 @@ def test_unreachable_mariadb_database_name_is_named(mariadb_server):
     assert "cannot connect" in line and "terpseed_no_such_database" in line
 
 
+def test_tls_is_what_the_url_asks_and_skipped_for_a_local_server(mariadb_server):
+    """A server on this machine is reached without TLS (PyMySQL would build a
+    certificate store on every connection); a URL with ssl_* parameters gets
+    TLS there too, and any other host PyMySQL's default."""
+    from terpseed.target import local_server, mysql_engine
+
+    url = sa.make_url(mariadb_server.url("mysql"))
+    assert local_server(url) and local_server(sa.make_url("mysql+pymysql://u@localhost/terp"))
+    assert local_server(sa.make_url("mysql+pymysql://u@/terp?unix_socket=/run/mysqld/mysqld.sock"))
+    assert not local_server(sa.make_url("mysql+pymysql://u:p@db.example.com:3306/terp"))
+    with mysql_engine(url, poolclass=sa.pool.NullPool).connect() as conn:
+        assert conn.exec_driver_sql("SHOW SESSION STATUS LIKE 'Ssl_cipher'").one()[1] == ""
+        offered = conn.exec_driver_sql("SELECT @@have_ssl").scalar() == "YES"
+    asking = url.update_query_dict({"ssl_ca": "/etc/ssl/certs/ca-certificates.crt"})
+    assert not local_server(asking)
+    engine = mysql_engine(asking, poolclass=sa.pool.NullPool)
+    if offered:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW SESSION STATUS LIKE 'Ssl_cipher'").one()[1] != ""
+    else:
+        with pytest.raises(sa.exc.OperationalError, match="SSL"):
+            engine.connect()
+
+
 def _add_clashing_rows(url: str) -> None:
     from terpseed.schema import metadata
 
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.begin() as conn:
         conn.execute(metadata.tables["workflow_statuses"].insert().values(
             name="Intake Queue", slug="intake-queue", color="#EF4444", order=1, isActive=1))
@@ -137,7 +161,7 @@ def test_unique_key_clashes_are_all_reported_before_writing(terp_db):
     _add_clashing_rows(terp_db)
     from terpseed.schema import metadata
 
-    engine = sa.create_engine(terp_db, poolclass=sa.pool.NullPool)
+    engine = db_engine(terp_db)
     with engine.begin() as conn:
         conn.execute(metadata.tables["strains"].insert().values(name="Blue Dream", standardizedName="blue-dream"))
     engine.dispose()
@@ -203,7 +227,7 @@ def test_reviewed_mysql_script_leaves_nothing_of_the_revision_that_fails(mariadb
                 assert len(state[name]) > theirs, (revision, name)
             else:
                 assert len(state[name]) == theirs, (revision, name)   # nothing of it, nor after it
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         version = conn.exec_driver_sql("SELECT version_num FROM seed_version").scalars().all()
         recorded = set(conn.exec_driver_sql("SELECT revision FROM seed_arguments").scalars())

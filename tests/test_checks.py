@@ -17,7 +17,7 @@ from checks.library import CheckRenderer, all_checks, library_checks
 from checks.runner import run
 from terpseed.schema.versions import VERSIONS, latest
 from terpseed.schema_view import view
-from tests.support import ROOT, alembic_ok, build_schema, execute, run_alembic
+from tests.support import ROOT, alembic_ok, build_schema, db_engine, execute, run_alembic
 
 
 def _checks(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -142,7 +142,7 @@ BREAKAGES = {
 def _failing_here(url: str) -> dict[str, tuple[str, int, int]]:
     """{check: (severity, offending rows, rows sampled)} of the checks that
     fail on ``url``, run in this process (the command line: below)."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         results = run(conn)
     engine.dispose()
@@ -238,7 +238,7 @@ def test_checks_run_through_a_select_only_user(mariadb_server):
         result = _checks(ro_url, "--format", "json")
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["summary"]["failed_errors"] == 0
-        engine = sa.create_engine(ro_url)
+        engine = db_engine(ro_url, poolclass=sa.pool.QueuePool)
         with engine.connect() as conn:  # and that user really cannot write
             with pytest.raises(sa.exc.DBAPIError):
                 conn.exec_driver_sql("DELETE FROM users")

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 
 from terpseed.drift import LiveType, misfit, other_names, other_values
 from terpseed.schema.versions import version
-from tests.support import alembic_ok, build_schema, counts, edit_sqlite_table, execute, run_alembic, snapshot
+from tests.support import (alembic_ok, build_schema, counts, db_engine, edit_sqlite_table, execute,
+                           run_alembic, snapshot)
 
 LIGHT = ("-x", "scenario=light")
 
@@ -190,7 +191,7 @@ def test_harmless_drift_seeds_with_a_warning_block(fresh):
     assert has(run.warnings("orders"), "tax: NOT NULL in the database", "this run writes no NULL into it")
     assert has(run.warnings("orders"), "order_number: nullable in the database, NOT NULL in TERP's schema")
     assert counts(url)["batches"] > 0
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:  # the varchar money went into the decimal column as the number it is
         stored = conn.exec_driver_sql('SELECT "unitCogs", typeof("unitCogs") FROM batches ORDER BY id').all()
     engine.dispose()

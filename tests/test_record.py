@@ -12,13 +12,13 @@ import time
 
 import sqlalchemy as sa
 
-from tests.support import ROOT, alembic_ok, execute, run_alembic, snapshot, world_rows
+from tests.support import ROOT, alembic_ok, db_engine, execute, run_alembic, snapshot, world_rows
 
 LIGHT = ("-x", "scenario=light")
 
 
 def _scalars(url: str, sql: str) -> list:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         found = conn.exec_driver_sql(sql).scalars().all()
     engine.dispose()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from terpseed.errors import SeedError
 from terpseed import record
 from terpseed.render import TEMPLATES_DIR, SqlRenderer, id_ranges
+from tests.support import db_engine
 
 HOSTILE = [
     "O'Brien \\ \"Bud\"; DROP TABLE x;--",
@@ -43,7 +44,7 @@ def test_hostile_values_round_trip(terp_db):
     renderer = SqlRenderer(backend)
     rows = [_client(n, text) for n, text in enumerate(HOSTILE, start=1)]
     sql = renderer.render_rows("clients", rows)
-    engine = sa.create_engine(terp_db + ("?charset=utf8mb4" if backend == "mysql" else ""))
+    engine = db_engine(terp_db + ("?charset=utf8mb4" if backend == "mysql" else ""), poolclass=sa.pool.QueuePool)
     with engine.connect() as conn:
         record.create(conn)
     with engine.begin() as conn:

@@ -22,8 +22,8 @@ from terpseed import record
 from terpseed.schema.versions import latest
 from terpseed.render import SqlRenderer
 from terpseed.schema import metadata
-from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, edit_sqlite_table, execute,
-                           run_alembic, seed_plan, snapshot)
+from tests.support import (ROOT, alembic_ok, alembic_subprocess, build_schema, counts, db_engine,
+                           edit_sqlite_table, execute, run_alembic, seed_plan, snapshot)
 
 
 def _fails(*argv: str) -> str:
@@ -110,7 +110,7 @@ def test_preflight_warn_lets_a_knowing_user_through(tmp_path):
 def test_downgrade_refuses_to_take_user_rows_and_deletes_nothing(terp_db):
     url = terp_db
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     t = metadata.tables
     with engine.begin() as conn:  # a user's order for a seeded client, a comment on a seeded batch
         client = conn.execute(sa.select(sa.func.min(t["clients"].c.id))).scalar_one()
@@ -140,7 +140,7 @@ def test_downgrade_refuses_to_take_user_rows_and_deletes_nothing(terp_db):
 def test_a_second_run_waits_then_names_the_holder_mariadb(mariadb_server):
     url = mariadb_server.create("lock")
     build_schema(url, "ddl")
-    holder = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    holder = db_engine(url)
     database = sa.engine.make_url(url).database
     with holder.connect() as conn:
         assert conn.exec_driver_sql("SELECT GET_LOCK(%s, 0)", (f"terpseed:{database}",)).scalar() == 1
@@ -222,7 +222,7 @@ def test_kill_9_at_random_points_then_resume_gives_the_clean_result(mariadb_serv
     alembic_ok("-x", f"url={clean}", *scenario, "upgrade", "head")
     revisions = [revision for revision, _tables in seed_plan()]
     rng = random.Random(20261121)
-    engine = sa.create_engine(crashed, poolclass=sa.pool.NullPool)
+    engine = db_engine(crashed)
     stopped_at = []
     for target in sorted(rng.sample(revisions[:-2], 3), key=revisions.index):
         process = subprocess.Popen([sys.executable, "-m", "alembic", "-c", str(ROOT / "seed.ini"),
@@ -266,7 +266,7 @@ def hostile_dbs(tmp_path_factory, mariadb_server):
     mysql_url = mariadb_server.create("hyp")
     build_schema(mysql_url, "ddl")
     for url in (sqlite_url, mysql_url):  # the INSERTs look seeded ids up in seed_rows
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = db_engine(url)
         with engine.connect() as conn:
             record.create(conn)
         engine.dispose()
@@ -281,7 +281,7 @@ def test_hostile_values_go_in_and_come_back_exactly(hostile_dbs, text, cents, mo
     moment = moment.replace(microsecond=0)
     for dialect, url in hostile_dbs.items():
         sql = SqlRenderer(dialect).render_rows("clients", [_client(1, text, money, moment)])
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        engine = db_engine(url)
         clients = metadata.tables["clients"]
         with engine.begin() as conn:
             if dialect == "mysql":
@@ -301,7 +301,7 @@ def test_seeded_rows_users_edited_are_reported_then_kept_or_deleted(tmp_path):
     url = f"sqlite:///{tmp_path / 'edited.sqlite'}"
     build_schema(url, "chain")
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
-    engine = sa.create_engine(url)
+    engine = db_engine(url, poolclass=sa.pool.QueuePool)
     vendors = metadata.tables["vendors"]
     with engine.begin() as conn:
         edited_id = conn.execute(sa.select(sa.func.min(vendors.c.id))).scalar_one()
@@ -334,7 +334,7 @@ def test_a_kept_edited_row_still_holds_its_parents_back(tmp_path):
     build_schema(url, "chain")
     alembic_ok("-x", f"url={url}", "-x", "scenario=light", "upgrade", "head")
     orders = metadata.tables["orders"]
-    engine = sa.create_engine(url)
+    engine = db_engine(url, poolclass=sa.pool.QueuePool)
     with engine.begin() as conn:
         order_id = conn.execute(sa.select(sa.func.min(orders.c.id))).scalar_one()
         conn.execute(orders.update().where(orders.c.id == order_id).values(notes="call before delivery"))
@@ -368,7 +368,7 @@ def test_mariadb_row_fingerprints_match_the_seed_and_catch_every_kind_of_edit(ma
     tables = [step.table for _rev, step in steps
               if isinstance(step, Step) and step.table in metadata.tables]  # the 2025-11-21 schema's
     applied = {rev for rev, _step in steps}
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         conn.exec_driver_sql("SET time_zone = '+00:00'")
         suspects = {t: fingerprint_suspects(

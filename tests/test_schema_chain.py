@@ -25,7 +25,7 @@ from alembic.operations import Operations
 from terpseed.schema import evolve
 from terpseed.schema.changes import VersionChanges
 from terpseed.schema.versions import VERSIONS, latest, version
-from tests.support import ROOT, alembic_ok, build_schema
+from tests.support import ROOT, alembic_ok, build_schema, db_engine
 
 DATES = [v.date for v in VERSIONS]
 EARLIER = DATES[:-1]  # the versions a downgrade comes back to
@@ -33,7 +33,7 @@ EARLIER = DATES[:-1]  # the versions a downgrade comes back to
 
 def reflected(url: str) -> dict:
     """Everything SQLAlchemy reflects of a database's tables (one connection)."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     state = {}
     with engine.connect() as conn:
         insp = sa.inspect(conn)
@@ -71,7 +71,7 @@ def tables_of(state: dict) -> set[str]:
 
 def model_diffs(url: str, target: sa.MetaData) -> list:
     """Alembic's own comparison of a database with a model."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True})
@@ -141,7 +141,7 @@ def _codegen():
 @pytest.mark.parametrize("date", DATES)
 def test_model_is_what_the_codegen_makes_of_its_ddl(date, ddl_states):
     url, _ = ddl_states[date]
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         generated = _codegen().render_module(conn, version(date).ddl)
     engine.dispose()
@@ -192,7 +192,7 @@ def test_the_comparison_sees_drift(ddl_states):
 # --------------------------------------------------------------------------- SQLite
 def built_from_nothing(url: str, metadata: sa.MetaData, date: str) -> None:
     """A version's model built on an empty SQLite database, as the first revision builds its own."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.connect() as conn:
         with Operations.context(MigrationContext.configure(conn)):
             evolve.upgrade(sa.MetaData(), metadata, VersionChanges(version=date))
@@ -245,7 +245,7 @@ def test_sqlite_schema_keeps_keys_and_enums(sqlite_walk):
         len(t.foreign_key_constraints) for t in latest().metadata.tables.values())
     checks = " ".join(sql for t in head.values() for _, sql in t["checks"])
     assert "'READY_FOR_PACKING'" in checks and "'PHOTOGRAPHY_COMPLETE'" not in checks
-    engine = sa.create_engine(fresh[("url", latest().date)], poolclass=sa.pool.NullPool)
+    engine = db_engine(fresh[("url", latest().date)])
     with engine.connect() as conn:
         with pytest.raises(sa.exc.IntegrityError):
             conn.exec_driver_sql(

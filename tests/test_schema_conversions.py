@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from terpseed.schema.changes_2026_02_15 import TAG_CATEGORIES
 from terpseed.schema.diff import Renames, step_diff
 from terpseed.schema.versions import VERSIONS, seeds_version, version
-from tests.support import alembic_ok, build_schema, snapshot
+from tests.support import alembic_ok, build_schema, db_engine, snapshot
 
 START = seeds_version()
 
@@ -148,7 +148,7 @@ def assert_restored(before: dict, after: dict) -> None:
 
 
 def round_trip(url: str) -> None:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     before = snapshot(url)
     with engine.connect() as conn:
         start = facts(conn)
@@ -175,7 +175,7 @@ def test_mariadb_seeded_database_up_and_back(full_mariadb, mariadb_server):
     url = mariadb_server.create("conv")
     build_schema(url, "ddl")
     source = full_mariadb.url.database
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql("SET foreign_key_checks = 0")
         for table in START.metadata.sorted_tables:

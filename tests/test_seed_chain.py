@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from terpseed.schema import metadata
 from terpseed.schema.versions import seeds_version
-from tests.support import HOSTILE, alembic_ok, counts, seed_head, seed_plan, snapshot
+from tests.support import HOSTILE, alembic_ok, counts, db_engine, seed_head, seed_plan, snapshot
 
 # The tables each revision writes in the version these databases hold
 # (2025-11-21): a revision of later versions' tables writes nothing there.
@@ -24,7 +24,7 @@ SEEDED = [t for tables in PLAN.values() for t in tables]
 
 def _insert_user_rows(url: str) -> None:
     """Rows a user created before seeding, in tables the seeds write."""
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     t = metadata.tables
     with engine.begin() as conn:
         conn.execute(t["users"].insert().values(
@@ -76,7 +76,7 @@ def test_downgrade_one_step_at_a_time(terp_db):
 
 def test_version_table_is_separate_and_commands_behave(terp_db):
     alembic_ok("-x", f"url={terp_db}", "-x", "scenario=light", "upgrade", "0002_reference")
-    engine = sa.create_engine(terp_db, poolclass=sa.pool.NullPool)
+    engine = db_engine(terp_db)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM seed_version").all() == [("0002_reference",)]
         assert "alembic_version" not in sa.inspect(conn).get_table_names() or \

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 
 from checks.runner import run
 from terpseed.schema.versions import VERSIONS, latest
-from tests.support import alembic_ok, build_schema, counts, execute, run_alembic, snapshot
+from tests.support import alembic_ok, build_schema, counts, db_engine, execute, run_alembic, snapshot
 
 DATES = [v.date for v in VERSIONS]
 
 
 def _failing(url_or_engine) -> dict[str, int]:
     engine = url_or_engine if isinstance(url_or_engine, sa.Engine) else \
-        sa.create_engine(url_or_engine, poolclass=sa.pool.NullPool)
+        db_engine(url_or_engine)
     with engine.connect() as conn:
         results = run(conn)
     return {r.check.name: r.count for r in results if not r.passed and r.check.severity == "error"}
@@ -99,7 +99,7 @@ def test_a_seed_moved_on_by_the_schema_chain_comes_out_leaving_the_users_rows(re
 
     # an edit of a column the seed wrote is still seen through the move
     clients = sa.table("clients", sa.column("id"), sa.column("name"), sa.column("updated_at"))
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    engine = db_engine(url)
     with engine.begin() as conn:
         name = conn.execute(sa.select(clients.c.name).where(clients.c.id == 1000000002)).scalar_one()
         conn.execute(clients.update().where(clients.c.id == 1000000002).values(name="Renamed by a user", updated_at=clients.c.updated_at))
