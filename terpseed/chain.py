@@ -372,8 +372,9 @@ def _preflight_drift(connection, pending: list, params: P.SeedParams, shown_url:
     model = run.world.view.metadata
     cache = run.world.cache
     if cache.enabled:  # the same schema gives the same comparison: look it up by its digest
-        comparison = cache.remember(f"drift/{run.world.view.date}/{schema_snapshot(connection, tables)}",
-                                    lambda: compare(connection, tables, model))
+        every = set(model.tables)
+        comparison = cache.remember(f"drift/{run.world.view.date}/{schema_snapshot(connection, every)}",
+                                    lambda: compare(connection, every, model)).of(tables)
     else:
         comparison = compare(connection, tables, model)
     connection.commit()

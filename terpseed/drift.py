@@ -8,10 +8,12 @@ Two halves:
   (...))`` lists that stand for MySQL's enums there.  The result
   (``Comparison``: plain data) depends only on the model (the code) and the
   live schema, so with the seed cache on it is remembered under
-  ``schema_snapshot``: a digest of the catalog of those tables (columns, keys,
-  tables: information_schema on MySQL/MariaDB, sqlite_master on SQLite), read
-  in one pass of a few milliseconds.  Any change to them changes the digest,
-  and the comparison runs again.
+  ``schema_snapshot``: a digest of the catalog of the model's tables
+  (columns, keys, tables: information_schema on MySQL/MariaDB, sqlite_master
+  on SQLite), read in one pass of a few milliseconds.  Any change to them
+  changes the digest, and the comparison runs again.  Remembered, it is made
+  of every table of the model, and a run takes the part of its own tables
+  (``Comparison.of``): a downgrade one revision at a time compares once.
 * ``judge``: each difference weighed against what THIS run writes
   (``Writes``: the pending revisions' rows as the run's version holds them,
   ``World.physical``, and their updates).  Breaking, an error: only what the
@@ -94,6 +96,11 @@ class Difference:
 @dataclass(frozen=True)
 class Comparison:
     differences: tuple[Difference, ...]
+
+    def of(self, tables: Iterable[str]) -> "Comparison":
+        """The differences of ``tables`` alone."""
+        wanted = set(tables)
+        return Comparison(tuple(d for d in self.differences if d.table in wanted))
 
 
 def _flatten(diffs: list) -> list[tuple]:

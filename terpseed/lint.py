@@ -5,7 +5,9 @@
    renderer's functions);
 2. the review SQL of the light scenario (MySQL dialect, upgrade and
    downgrade), rendered with no database, statement by statement, each
-   multi-row INSERT and CASE on its first rows (``sampled``).  Alembic's
+   multi-row INSERT and CASE on its first rows (``sampled``), and each
+   statement shape once (``shape``: the revisions repeat the record's
+   statements, the tables the same INSERT over other columns).  Alembic's
    own bookkeeping (the seed_version table, BEGIN/COMMIT) and the record
    tables' CREATE TABLE are SQLAlchemy's output, not this repository's, and
    are left out; the record's statements (templates/record/) are linted.
@@ -41,11 +43,14 @@ def render_review_sql(scenario: str = "light") -> dict[str, str]:
         cfg = Config(str(ROOT / "seed.ini"), output_buffer=buffer)
         cfg.cmd_opts = type("Opts", (), {"x": [f"scenario={scenario}"]})()
         fn(cfg, target, sql=True)
-        kept = []
+        kept, shapes = [], set()
         for statement in buffer.getvalue().split(";\n\n"):
             body = "\n".join(l for l in statement.splitlines() if not l.startswith("--")).strip()
             if body and not body.startswith(BOOKKEEPING):
-                kept.append(sampled(body) + ";")
+                body = sampled(body)
+                if shape(body) not in shapes:
+                    shapes.add(shape(body))
+                    kept.append(body + ";")
         scripts[f"{scenario}-mysql-{name}.sql"] = "\n\n".join(kept) + "\n"
     return scripts
 
@@ -72,6 +77,27 @@ def sampled(statement: str) -> str:
         statement = head + found + ROW_SEPARATOR.join(rows[:SAMPLE_ROWS]) + rest[tail_at:]
     return _CASE.sub(lambda m: WHEN_SEPARATOR.join(m.group(1).split(WHEN_SEPARATOR)[:SAMPLE_ROWS + 1])
                      + m.group(2), statement)
+
+
+_LITERAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|`[^`]*`|\b\d+(?:\.\d+)?\b|\b[a-z_][A-Za-z0-9_]*\b")
+_NAME_LIST = re.compile(r"x(?:\.x)?(?: = VALUES \(x\))?(?:, x(?:\.x)?(?: = VALUES \(x\))?)+")
+
+
+def shape(statement: str) -> str:
+    """The statement with its names and literals generalised: each quoted
+    text becomes 's', each number 0, each name (quoted, or in lower or mixed
+    case: keywords are upper case) x, and a list of names one x.  What the
+    layout rules judge is left: keywords, punctuation, line breaks, and
+    which kind of value stands where (a text, a number, NULL, true)."""
+    def general(match: re.Match) -> str:
+        token = match.group(0)
+        if token[0] == "'":
+            return "'s'"
+        if token[0].isdigit():
+            return "0"
+        return token if token in ("true", "false") else "x"
+
+    return _NAME_LIST.sub("xs", _LITERAL.sub(general, statement))
 
 
 def main() -> int:

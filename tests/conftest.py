@@ -11,7 +11,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from tests.support import CI, MYSQL_SERVER_URL, MariaDB, alembic_ok, build_schema, counts, db_engine
+from tests.support import CI, MYSQL_SERVER_URL, SCHEMA_COPIES_ENV, MariaDB, alembic_ok, build_schema, counts, db_engine
 
 
 SEEDED_FIXTURES = {"seeded", "full_mariadb", "seeded_latest"}
@@ -62,16 +62,19 @@ def _no_env_url(monkeypatch):
 def _own_seed_cache(tmp_path_factory):
     """The tests keep their seed cache (terpseed/cache.py) to themselves, not
     in var/cache: the first run of each scenario generates, later ones replay.
-    The workers of one run share it (entries are written whole, then renamed)."""
+    The workers of one run share it (entries are written whole, then renamed),
+    and the schemas build_schema made (tests/support.py)."""
     from terpseed.cache import DIR_ENV, KEEP_ENV, SWITCH_ENV
 
     base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "seed-cache"
-    folder.mkdir(exist_ok=True)
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+    (shared / "seed-cache").mkdir(exist_ok=True)
+    (shared / "schemas").mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DIR_ENV, str(folder))
+        patch.setenv(DIR_ENV, str(shared / "seed-cache"))
         patch.setenv(KEEP_ENV, "100")  # every scenario and scale the suite seeds stays cached
         patch.delenv(SWITCH_ENV, raising=False)
+        patch.setenv(SCHEMA_COPIES_ENV, str(shared / "schemas"))
         yield
 
 

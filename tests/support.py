@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import itertools
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -202,24 +204,38 @@ def build_schema(url: str, how: str, date: str | None = None, fresh: bool = Fals
     version the seeds are written for (terpseed/schema/versions.py,
     seeds_version), not the chain's head.
 
-    The first database of each kind, version and backend in a test process is
-    built for real; later ones are copies of it (the SQLite file; on MariaDB
-    its tables as SHOW CREATE TABLE gives them, foreign keys included, and its
-    rows): the same database, in a second instead of the five to eight the DDL
-    file's ALTERs or the chain take.  ``fresh`` builds for real every time (the
-    schema chain's own tests)."""
+    The first database of each kind, version and backend in a test run is
+    built for real; later ones, in any worker of the run, are copies of it
+    (the SQLite file; on MariaDB its tables as SHOW CREATE TABLE gives them,
+    foreign keys included, and its rows): the same database, in a second
+    instead of the five to eight the DDL file's ALTERs or the chain take.
+    The workers share the copies through SCHEMA_COPIES_ENV's folder, one at a
+    time per kind (a file lock), so the second waits for the first rather
+    than build it again.  ``fresh`` builds for real every time (the schema
+    chain's own tests)."""
     from terpseed.schema.versions import seeds_version, version
 
     target = version(date) if date else seeds_version()
-    parsed = sa.engine.make_url(url)
-    key = (parsed.get_backend_name(), how, target.date)
+    key = (sa.engine.make_url(url).get_backend_name(), how, target.date)
     if fresh:
         _build_schema(url, how, target)
-    elif key not in _SCHEMA_COPIES:
+    elif key in _SCHEMA_COPIES:
+        _SCHEMA_COPIES[key].into(url)
+    elif not os.environ.get(SCHEMA_COPIES_ENV):
         _build_schema(url, how, target)
         _SCHEMA_COPIES[key] = _SchemaCopy.of(url)
     else:
-        _SCHEMA_COPIES[key].into(url)
+        kept = Path(os.environ[SCHEMA_COPIES_ENV]) / f"{'-'.join(key)}.pickle"
+        with open(kept.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if kept.exists():
+                _SCHEMA_COPIES[key] = pickle.loads(kept.read_bytes())
+                _SCHEMA_COPIES[key].into(url)
+            else:
+                _build_schema(url, how, target)
+                _SCHEMA_COPIES[key] = _SchemaCopy.of(url)
+                kept.with_suffix(".part").write_bytes(pickle.dumps(_SCHEMA_COPIES[key]))
+                kept.with_suffix(".part").rename(kept)
 
 
 def _build_schema(url: str, how: str, target) -> None:
@@ -279,6 +295,7 @@ class _SchemaCopy:
 
 
 _SCHEMA_COPIES: dict[tuple[str, str, str], _SchemaCopy] = {}
+SCHEMA_COPIES_ENV = "TERPSEED_TEST_SCHEMA_COPIES"  # a folder the workers of one test run share
 
 
 def seed_plan(date: str | None = None) -> list[tuple[str, list[str]]]:
