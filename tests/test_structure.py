@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
@@ -25,6 +26,16 @@ def _all_steps():
     return seed_steps(ScriptDirectory.from_config(Config(str(ROOT / "seed.ini"))))
 
 
+@pytest.fixture(scope="module")
+def full_world() -> World:
+    """The full scenario's world, every table's rows generated in step order:
+    shared by the tests below (read only)."""
+    world = World(parse_seed_params({"scenario": "full"}), _all_steps())
+    for table in world.steps:
+        world.rows(table)
+    return world
+
+
 def _steps():
     """(revision, Step) of the inserting steps (Updates left out)."""
     return [(rev, step) for rev, step in _all_steps() if isinstance(step, Step)]
@@ -39,14 +50,14 @@ def test_each_table_is_inserted_by_one_step_and_exists():
     assert all(origin(table) is not None for table in tables), [t for t in tables if origin(t) is None]
 
 
-def test_parents_are_seeded_before_their_children():
+def test_parents_are_seeded_before_their_children(full_world):
     """Declared and undeclared references alike (the relationship map).  A
     reference into a later table is inserted NULL and filled by a later Update."""
     steps = _all_steps()
     order = {step.table: i for i, (_rev, step) in enumerate(steps) if isinstance(step, Step)}
     updates = {f"{step.table}.{column}": i for i, (_rev, step) in enumerate(steps)
                if not isinstance(step, Step) for column in step.filled}
-    world = World(parse_seed_params({"scenario": "full"}), steps)
+    world = full_world
     refs = set(relations.references())
     for version in VERSIONS:  # the references of the tables later versions add, too
         refs |= {r for r in relations.references(version.metadata) if r.table not in metadata.tables}
@@ -72,7 +83,7 @@ def test_every_step_template_exists():
         assert (TEMPLATES_DIR / step.template_name).is_file(), step
 
 
-def test_every_generated_row_renders_for_both_dialects_in_every_version():
+def test_every_generated_row_renders_for_both_dialects_in_every_version(full_world):
     """Generators, the schema view and the shared template agree on every
     column of every TERP version, for every scenario and both dialects (the
     whole chain renders each version offline in tests/test_versions.py).  A
@@ -82,7 +93,7 @@ def test_every_generated_row_renders_for_both_dialects_in_every_version():
     from terpseed.schema_view import view
 
     for scenario in ("light", "full", "edgeCases", "chaos"):
-        base = World(parse_seed_params({"scenario": scenario}), _all_steps())
+        base = full_world if scenario == "full" else World(parse_seed_params({"scenario": scenario}), _all_steps())
         rendered: dict[tuple, list[dict]] = {}
         for version in VERSIONS:
             world = World(base.params, _all_steps(), view=view(version.date))
@@ -100,8 +111,8 @@ def test_every_generated_row_renders_for_both_dialects_in_every_version():
                 rendered[(name, columns)] = rows
 
 
-def test_updates_touch_only_seeded_rows_and_columns_that_exist():
-    world = World(parse_seed_params({"scenario": "full"}), _all_steps())
+def test_updates_touch_only_seeded_rows_and_columns_that_exist(full_world):
+    world = full_world
     assert world.updates
     from terpseed.runtime import projected_update
     from terpseed.schema_view import view
@@ -121,14 +132,13 @@ def test_updates_touch_only_seeded_rows_and_columns_that_exist():
                 assert set(columns) <= physical, (key, v, set(columns) - physical)
 
 
-def test_generation_is_deterministic_and_independent_of_order():
-    params = parse_seed_params({"scenario": "full"})
-    first = World(params, _all_steps())
-    second = World(params, _all_steps())
-    tables = list(first.steps)
-    a = {t: first.rows(t) for t in tables}
+def test_generation_is_deterministic_and_independent_of_order(full_world):
+    """The shared world generated its tables in step order; another one, in
+    the reverse order, gives the same rows."""
+    second = World(full_world.params, _all_steps())
+    tables = list(full_world.steps)
     b = {t: second.rows(t) for t in reversed(tables)}
-    assert a == b
+    assert {t: full_world.rows(t) for t in tables} == b
 
 
 def test_scale_multiplies_volumes():
