@@ -3,6 +3,8 @@ invariant (and only that one) in every output format, never writes."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -13,6 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import sqlalchemy as sa
 
+from checks.cli import main
 from checks.library import CheckRenderer, all_checks, library_checks
 from checks.runner import run
 from terpseed.schema.versions import VERSIONS, latest
@@ -20,10 +23,22 @@ from terpseed.schema_view import view
 from tests.support import ROOT, alembic_ok, build_schema, db_engine, execute, run_alembic
 
 
-def _checks(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "SEED_DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "checks", "--url", url, *args],
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+def _checks(url: str, *args: str, command: bool = False) -> subprocess.CompletedProcess:
+    """The checks' command line on ``url``: its main() in this process (what
+    the command runs, without a second of start-up), or with ``command`` the
+    console command itself, ``python -m checks``."""
+    argv = ["--url", url, *args]
+    if command:
+        env = {k: v for k, v in os.environ.items() if k != "SEED_DATABASE_URL"}
+        return subprocess.run([sys.executable, "-m", "checks", *argv],
+                              capture_output=True, text=True, cwd=ROOT, env=env)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def _failing(url: str) -> dict[str, str]:
@@ -209,7 +224,7 @@ def test_select_by_name_tag_and_severity(light_db):
 
 
 def test_checks_that_cannot_run_exit_2_and_say_why(tmp_path):
-    missing = _checks(f"sqlite:///{tmp_path / 'nothing.sqlite'}")
+    missing = _checks(f"sqlite:///{tmp_path / 'nothing.sqlite'}", command=True)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     url = f"sqlite:///{tmp_path / 'partial.sqlite'}"
     build_schema(url, "chain")
