@@ -178,7 +178,7 @@ def sheet_orders(ctx) -> dict[int, int]:
 
 
 # =========================================================================== order lines
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Basis:
     basis: str
     low: Decimal | None
@@ -229,7 +229,7 @@ def line_below_reason(ctx):
 
 
 # =========================================================================== clients
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CreditLimit:
     limit: Decimal
     updated: dt.datetime | None
@@ -357,7 +357,7 @@ def return_status(ctx):
 
 
 # =========================================================================== samples
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Custody:
     """A sample request's due date, and when the samples it handed out go stale."""
     due: dt.date
@@ -411,7 +411,7 @@ def event_version(ctx):
 
 
 # =========================================================================== sales sheets
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Share:
     token: str
     expires: dt.datetime

@@ -100,7 +100,7 @@ def _holidays(year: int) -> set[dt.date]:
 
 
 # --------------------------------------------------------------------------- the story's objects
-@dataclass
+@dataclass(slots=True)
 class Rule:
     frequency: str
     interval: int
@@ -113,7 +113,7 @@ class Rule:
     by_month: list[int] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Invitation:
     invitee_type: str                  # USER, CLIENT or EXTERNAL
     role: str
@@ -133,7 +133,7 @@ class Invitation:
     id: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Attendee:
     user_id: int
     role: str
@@ -144,7 +144,7 @@ class Attendee:
     id: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Reminder:
     user_id: int
     minutes: int
@@ -156,7 +156,7 @@ class Reminder:
     failure: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     kind: str
     when: dt.datetime
@@ -168,7 +168,7 @@ class Change:
     snapshot: dict | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     kind: str                          # the story it comes from: intake, photo, meeting...
     title: str
@@ -221,7 +221,7 @@ class Event:
         return self.history[-1].when
 
 
-@dataclass
+@dataclass(slots=True)
 class Schedule:
     events: list[Event]
     settings: list[dict]

@@ -139,7 +139,7 @@ THREAD_LENGTHS = [(1, 0.3), (2, 0.35), (3, 0.2), (4, 0.15)]
 RESOLVE_SHARE = 0.35
 
 
-@dataclass
+@dataclass(slots=True)
 class Comment:
     kind: str                         # comments.commentable_type
     target_id: int
@@ -152,7 +152,7 @@ class Comment:
     id: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Subject:
     """Something to comment on: the id its comments are filed under, when a thread
     may open, who talks about it, words for the text."""

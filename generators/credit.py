@@ -28,7 +28,7 @@ def _pct(value: float) -> Decimal:
     return q2(Decimal(str(max(0.0, min(100.0, value)))))
 
 
-@dataclass
+@dataclass(slots=True)
 class Snapshot:
     """A client's credit signals at one month end."""
     client: dict

@@ -276,7 +276,7 @@ UNFULFILLED_ACTIONS = [("NONE", 0.40), ("DISMISSED", 0.30), ("CREATED_QUOTE", 0.
 CANCEL_NOTES = ["Client sourced it elsewhere", "Client paused buying", "Price gap too wide"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     kind: str                       # EXACT, CLOSE, HISTORICAL
     confidence: Decimal
@@ -291,7 +291,7 @@ class Match:
     sale: Order | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Need:
     client: dict
     created: dt.datetime
@@ -713,7 +713,7 @@ CONFIG_TWEAK_SHARE = 0.3
 DISABLED_PASSWORD = "!disabled-seed-account"  # not a hash: no password can match it
 
 
-@dataclass
+@dataclass(slots=True)
 class Portal:
     client: dict
     whale: bool
@@ -970,7 +970,7 @@ ARCHIVE_NOTES = ["Stock sold before follow-up", "Client bought elsewhere", "Clie
 REVIEW_NOTES = [None, "Sent a quote by text", "Called the buyer to confirm quantities"]
 
 
-@dataclass
+@dataclass(slots=True)
 class InterestList:
     client: dict
     submitted: dt.datetime

@@ -71,7 +71,7 @@ EXPENSES_MONTHLY_REVENUE = Decimal("2000000")  # the monthly sales MONTHLY_EXPEN
 LAB_TEST_PER_LOT = Decimal("350.00")
 
 
-@dataclass
+@dataclass(slots=True)
 class Payment:
     id: int
     number: str
@@ -93,6 +93,8 @@ class Payment:
 class _PaidByPayments:
     """A document settled by ``payments`` against its ``total`` by ``due``."""
 
+    __slots__ = ()  # its dataclasses keep their fields in slots, as every dataset's objects do
+
     @property
     def paid(self) -> Decimal:
         return sum((p.amount for p in self.payments), ZERO)
@@ -105,7 +107,7 @@ class _PaidByPayments:
         return "PARTIAL" if self.paid > 0 else unpaid
 
 
-@dataclass
+@dataclass(slots=True)
 class Invoice(_PaidByPayments):
     id: int
     number: str
@@ -130,7 +132,7 @@ class Invoice(_PaidByPayments):
         return self._status(end, "SENT")
 
 
-@dataclass
+@dataclass(slots=True)
 class Credit:
     id: int
     number: str
@@ -151,7 +153,7 @@ class Credit:
         return self.issued + dt.timedelta(days=CREDIT_LIFE_DAYS)
 
 
-@dataclass
+@dataclass(slots=True)
 class Bill(_PaidByPayments):
     id: int
     number: str
@@ -176,7 +178,7 @@ class Bill(_PaidByPayments):
         return self._status(end, "PENDING")
 
 
-@dataclass
+@dataclass(slots=True)
 class Expense:
     id: int
     number: str
@@ -190,7 +192,7 @@ class Expense:
     created: dt.datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class BankTxn:
     id: int
     account: str           # ledger account number of the bank account
@@ -204,7 +206,7 @@ class BankTxn:
     reconciled: dt.datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Posting:
     """One balanced journal entry: (account number, debit, credit) legs."""
     number: str            # document number; each leg's entryNumber is number-n
@@ -219,7 +221,7 @@ class Posting:
     posted: dt.datetime | None = None       # None: a draft at the window's end
 
 
-@dataclass
+@dataclass(slots=True)
 class Books:
     invoices: list[Invoice]
     payments: list[Payment]

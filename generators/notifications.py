@@ -102,7 +102,7 @@ def dashboard_widget_configs(ctx):
 
 
 # --------------------------------------------------------------------------- notifications
-@dataclass
+@dataclass(slots=True)
 class Notice:
     """One notification a trigger sends to one recipient (before channels)."""
 
@@ -117,14 +117,14 @@ class Notice:
     metadata: dict
 
 
-@dataclass
+@dataclass(slots=True)
 class Preference:
     recipient: tuple[str, int]
     created: dt.datetime
     email_off: dt.datetime | None = None   # when e-mail was turned off
 
 
-@dataclass
+@dataclass(slots=True)
 class Notices:
     rows: list[dict] = field(default_factory=list)        # notifications, without ids
     preferences: list[Preference] = field(default_factory=list)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 DAY_WEIGHT = (1.0, 1.0, 1.0, 1.0, 1.0, 0.12, 0.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Month:
     first: dt.date          # first day of the month in the window
     last: dt.date           # last day of the month in the window

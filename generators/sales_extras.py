@@ -69,7 +69,7 @@ def _qty_text(value: Decimal) -> str:
     return f"{value:.1f}" if value == value.quantize(Decimal("0.1")) else f"{value:.2f}"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Shelf:
     """Batches in the order of ``Stock.batches``, and the places among them of those
     sellable only part of the time the shelf stands for."""
@@ -358,7 +358,7 @@ SAMPLE_NOTES = [None, None, "Evaluating for next week's menu", "Budtender sampli
                 "Wants to compare with current supplier", "New store opening"]
 
 
-@dataclass
+@dataclass(slots=True)
 class SampleRequest:
     id: int
     client: dict
@@ -541,7 +541,7 @@ MAX_SHEET_ITEMS = 12
 SHEETS_PER_MONTH = 2  # to each buying client (clients scale with -x scale)
 
 
-@dataclass
+@dataclass(slots=True)
 class SheetVersion:
     number: int
     name: str
@@ -554,7 +554,7 @@ class SheetVersion:
     at: dt.datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class Template:
     id: int
     client: dict | None
@@ -574,7 +574,7 @@ class Template:
         return self.versions[0].at <= moment < self.usable_until
 
 
-@dataclass
+@dataclass(slots=True)
 class Sheet:
     client: dict
     rep: int
@@ -584,7 +584,7 @@ class Sheet:
     at: dt.datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class Sheets:
     templates: list[Template]
     sheets: list[Sheet]
@@ -904,7 +904,7 @@ def _low_since(stk: Stock, batch: Batch, share: Decimal = LOW_SHARE) -> dt.datet
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Alert:
     kind: str
     batch: Batch

@@ -189,7 +189,7 @@ def batch_zone_assignments(ctx):
 
 
 # --------------------------------------------------------------------------- transfers
-@dataclass
+@dataclass(slots=True)
 class Transfer:
     number: str
     source: str          # site codes
@@ -228,7 +228,7 @@ def _epoch_ms(moment: dt.datetime) -> int:
     return int((moment - dt.datetime(1970, 1, 1)).total_seconds() * 1000)
 
 
-@dataclass
+@dataclass(slots=True)
 class Storage:
     transfers: list[Transfer]
 

@@ -73,7 +73,7 @@ FARMER_NOTES = [None, None, None, "Driver waited for the count", "Manifest attac
                 "Second drop of this harvest next week"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Receipt:
     """One lot's intake receipt and its one item (the lot's batch)."""
     batch: Batch
@@ -253,7 +253,7 @@ CANCEL_NOTES = ["Crop sold to another buyer", "Harvest lost to mold", "Grower sk
                 "Lot failed the grower's own testing"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Harvest:
     vendor_id: int
     expected: dt.date

@@ -97,7 +97,7 @@ def _add_business_days(moment: dt.datetime, days: int, rng) -> dt.datetime:
 
 
 # --------------------------------------------------------------------------- catalog
-@dataclass
+@dataclass(slots=True)
 class Product:
     id: int
     name: str
@@ -153,7 +153,7 @@ def catalog(ctx) -> list[Product]:
 
 
 # --------------------------------------------------------------------------- supply
-@dataclass
+@dataclass(slots=True)
 class Batch:
     id: int
     lot_id: int
@@ -187,7 +187,7 @@ class Batch:
     incomplete: bool = False  # optional intake data left empty (anomalies.py)
 
 
-@dataclass
+@dataclass(slots=True)
 class PurchaseOrder:
     id: int
     number: str
@@ -204,7 +204,7 @@ class PurchaseOrder:
     intake_index: int | None = None  # index into Supply.batches of the lot it became
 
 
-@dataclass
+@dataclass(slots=True)
 class Supply:
     batches: list[Batch]
     purchase_orders: list[PurchaseOrder]
@@ -315,7 +315,7 @@ def supply(ctx) -> Supply:
 
 
 # --------------------------------------------------------------------------- trade
-@dataclass
+@dataclass(slots=True)
 class Line:
     id: int
     batch: Batch
@@ -327,8 +327,7 @@ class Line:
     cogs_overridden: bool = False
     margin_overridden: bool = False
     is_sample: bool = False
-    # worked out once when built (quantity and prices never change after), in
-    # __init__'s own order: every Line keeps the compact shared-key __dict__
+    # worked out once when built (quantity and prices never change after)
     line_total: Decimal = field(init=False, repr=False, compare=False)
     line_cogs: Decimal = field(init=False, repr=False, compare=False)
 
@@ -345,7 +344,7 @@ class Line:
         return q2(self.margin_dollar * 100 / self.line_total) if self.line_total else ZERO
 
 
-@dataclass
+@dataclass(slots=True)
 class Order:
     id: int
     number: str
@@ -399,7 +398,7 @@ class Order:
         return sum((a for d, a, m in self.payments if m == "CASH" and d == self.invoice_date), ZERO)
 
 
-@dataclass
+@dataclass(slots=True)
 class Return:
     id: int
     order: Order
@@ -410,7 +409,7 @@ class Return:
     processed_by: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Trade:
     orders: list[Order]
     returns: list[Return]
@@ -460,7 +459,7 @@ CALL_OFF_DAYS = 4  # a sale is called off within this many days (hours, over a w
 CONVERT_DAYS = 10  # a quote converts within this many days
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """A moment an order is placed, planned before the trading day runs."""
     month: int

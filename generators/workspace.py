@@ -88,7 +88,7 @@ def _uuid(rng) -> str:
 
 
 # --------------------------------------------------------------------------- the story: lookups by moment
-@dataclass
+@dataclass(slots=True)
 class Story:
     """The trade and the books, looked up by moment: the facts behind the workspace's text."""
 
@@ -203,7 +203,7 @@ def _doc(*blocks: dict) -> dict:
 
 
 # --------------------------------------------------------------------------- notes: what people write
-@dataclass
+@dataclass(slots=True)
 class Draft:
     kind: str
     title: str
@@ -386,7 +386,7 @@ GENERIC_COMMENTS = ["Updated, take a look.", "Agreed.", "Can we talk about this 
 REPLIES = ["Thanks!", "Yes, go ahead.", "Will do.", "Good call."]
 
 
-@dataclass
+@dataclass(slots=True)
 class Comment:
     id: int
     note_id: int
@@ -398,7 +398,7 @@ class Comment:
     updated: dt.datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
     id: int
     owner: int
@@ -665,7 +665,7 @@ TASK_STATUS = {  # by the task's age at the window's end
 PRIORITIES = [("low", 0.20), ("medium", 0.45), ("high", 0.25), ("urgent", 0.10)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Task:
     id: int
     title: str
@@ -686,7 +686,7 @@ class Task:
         return self.events[-1][0]
 
 
-@dataclass
+@dataclass(slots=True)
 class TodoList:
     id: int
     kind: str
@@ -960,7 +960,7 @@ def _widget_list(visible: list[str]) -> list[dict]:
     return [{"id": w, "isVisible": w in visible, "order": k} for k, w in enumerate(visible + hidden)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Dashboard:
     user: int
     layout: str
@@ -1063,7 +1063,7 @@ def _round_to(value: Decimal, step: int) -> Decimal:
     return max(Decimal(step), (value / step).quantize(Decimal(1)) * step)
 
 
-@dataclass
+@dataclass(slots=True)
 class Watch:
     """What an alert watches: its type, target and threshold; for a batch, when it could
     first be watched and when it sold out."""
@@ -1170,7 +1170,7 @@ VENDOR_PAYMENT_AUDIT_SHARE = 0.4
 LARGE_PAYMENT_SHARE = 0.02   # the largest received payments
 
 
-@dataclass
+@dataclass(slots=True)
 class Audit:
     when: dt.datetime
     actor: int

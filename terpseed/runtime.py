@@ -178,13 +178,15 @@ class RenderedRevision:
         view = self.run.world.view
         if not view.has(step.table):
             return  # a table the run's TERP version does not have: nothing to write
-        rows = self.run.world.physical(step.table)
+        world = self.run.world
+        rows = world.inserted(step.table)  # projected a chunk at a time (World.physical)
         name = view.name(step.table)
         columns = [c.name for c in view.table(step.table).c]
         runs.append((name, id_ranges(row["id"] for row in rows)))
         yield Table(name, len(rows))
         for chunk in chunked(rows, ROWS_PER_INSERT):
-            yield Chunk(self.run.renderer.render(step.template_name, table=name, columns=columns, rows=chunk),
+            yield Chunk(self.run.renderer.render(step.template_name, table=name, columns=columns,
+                                                 rows=world.physical(step.table, chunk)),
                         name, len(chunk))
 
     def _delete(self, step: Step) -> Iterator["Table | Chunk"]:

@@ -271,12 +271,16 @@ class World:
             return []
         return self.view.derived(self.written_view.date)
 
-    def physical(self, table: str) -> list[dict]:
+    def physical(self, table: str, rows: list[dict] | None = None) -> list[dict]:
         """The rows the seed writes to ``table`` as the run's TERP version holds
         them (terpseed/schema_view.py): renamed, values mapped, the columns a
-        later version added filled by their providers (generators/added_columns.py)."""
+        later version added filled by their providers (generators/added_columns.py).
+        ``rows``: some of ``inserted(table)`` (a statement's chunk), else all of
+        them; an upgrade projects a chunk at a time, never a second copy of a
+        whole table."""
         added = {column: self.added(table, column) for column in self.view.added_columns(table)}
-        return self.view.project(table, self.inserted(table), {c: v for c, v in added.items() if v is not None})
+        return self.view.project(table, self.inserted(table) if rows is None else rows,
+                                 {c: v for c, v in added.items() if v is not None})
 
     def added(self, table: str, column: str) -> dict[int, object] | None:
         """{row id: value} of a column a later TERP version added to ``table``,
