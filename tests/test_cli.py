@@ -118,3 +118,17 @@ def test_make_sql_writes_review_files_without_a_database(tmp_path):
 def test_make_lint_is_clean():
     result = _run("make", "--no-print-directory", "lint")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_lint_gives_sqlfluff_each_statement_shape_once():
+    """Other names and values, the same shape; another layout or another kind
+    of value where one stands (a NULL for a text, a number for a name), another."""
+    from terpseed.lint import shape
+
+    insert = "INSERT INTO `clients` (id, `teriCode`, name) VALUES\n(1000000001, 'O''Brien \\' x', NULL)"
+    assert shape(insert) == shape(insert.replace("clients", "vendors").replace("O''Brien", "Acme, (Ltd);"))
+    assert shape(insert) == "INSERT INTO x (xs) VALUES\n(0, 's', NULL)"
+    assert shape(insert) != shape(insert.replace("NULL", "'n'"))
+    assert shape(insert) != shape(insert.replace("VALUES\n", "VALUES "))
+    assert shape("DELETE FROM seed_rows WHERE revision = '0001_access'") == \
+        shape("DELETE FROM seed_rows WHERE revision = '0002_reference'")
