@@ -48,8 +48,8 @@ def render_review_sql(scenario: str = "light") -> dict[str, str]:
             body = "\n".join(l for l in statement.splitlines() if not l.startswith("--")).strip()
             if body and not body.startswith(BOOKKEEPING):
                 body = sampled(body)
-                if shape(body) not in shapes:
-                    shapes.add(shape(body))
+                if (seen := shape(body)) not in shapes:
+                    shapes.add(seen)
                     kept.append(body + ";")
         scripts[f"{scenario}-mysql-{name}.sql"] = "\n\n".join(kept) + "\n"
     return scripts

@@ -112,15 +112,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
-LOOPBACK = ("localhost", "127.0.0.1", "::1")
-
-
 def local_server(url: URL) -> bool:
     """A MySQL/MariaDB URL of a server on this machine that asks nothing of TLS."""
     if any(key.startswith("ssl") for key in url.query):
         return False
-    return "unix_socket" in url.query or (url.host or "localhost") in LOOPBACK \
-        or (url.host or "").startswith("127.")
+    host = url.host or "localhost"  # PyMySQL's own default
+    return "unix_socket" in url.query or host in ("localhost", "::1") or host.startswith("127.")
 
 
 def mysql_engine(url: URL | str, **kwargs) -> sa.Engine:

@@ -97,28 +97,38 @@ class MariaDB:
         self.engine.dispose()
 
 
+def captured(call) -> tuple[int, str, str]:
+    """Run a command line's main in this process with stdout and stderr
+    captured: (exit code, stdout, stderr).  ``call(out)`` gets the stdout
+    buffer and returns the exit code (None: 0); a SystemExit (argparse, a
+    refused run) gives its code."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = call(out) or 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
 def run_alembic(*argv: str, ini: str = "seed.ini", env: dict | None = None) -> tuple[int, str, str]:
     """Run the alembic command line in this process; (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
+    def alembic(out: io.StringIO) -> None:
+        cli = CommandLine(prog="alembic")
+        options = cli.parser.parse_args(["-c", str(ROOT / ini), *argv])
+        toml, ini_file = cli._inis_from_config(options)
+        config = Config(file_=ini_file, toml_file=toml, ini_section=options.name,
+                        cmd_opts=options, stdout=out)
+        cli.run_cmd(config, options)
+
     saved = dict(os.environ)
     os.environ.pop("SEED_DATABASE_URL", None)
     os.environ.update(env or {})
-    code = 0
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                cli = CommandLine(prog="alembic")
-                options = cli.parser.parse_args(["-c", str(ROOT / ini), *argv])
-                toml, ini_file = cli._inis_from_config(options)
-                config = Config(file_=ini_file, toml_file=toml, ini_section=options.name,
-                                cmd_opts=options, stdout=out)
-                cli.run_cmd(config, options)
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
+        return captured(alembic)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return code, out.getvalue(), err.getvalue()
 
 
 def alembic_ok(*argv: str, ini: str = "seed.ini", env: dict | None = None) -> str:

@@ -3,8 +3,6 @@ invariant (and only that one) in every output format, never writes."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -20,7 +18,7 @@ from checks.library import CheckRenderer, all_checks, library_checks
 from checks.runner import run
 from terpseed.schema.versions import VERSIONS, latest
 from terpseed.schema_view import view
-from tests.support import ROOT, alembic_ok, build_schema, db_engine, execute, run_alembic
+from tests.support import ROOT, alembic_ok, build_schema, captured, db_engine, execute, run_alembic
 
 
 def _checks(url: str, *args: str, command: bool = False) -> subprocess.CompletedProcess:
@@ -32,13 +30,7 @@ def _checks(url: str, *args: str, command: bool = False) -> subprocess.Completed
         env = {k: v for k, v in os.environ.items() if k != "SEED_DATABASE_URL"}
         return subprocess.run([sys.executable, "-m", "checks", *argv],
                               capture_output=True, text=True, cwd=ROOT, env=env)
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # argparse
-            code = exc.code if isinstance(exc.code, int) else 1
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(argv, *captured(lambda _out: main(argv)))
 
 
 def _failing(url: str) -> dict[str, str]:
