@@ -165,7 +165,7 @@ class RenderedRevision:
                 yield from self._insert(step, runs)
             else:
                 yield from self._delete(step)
-            self.run.world.release()
+            self.run.world.release(after=step if self.direction == "upgrade" else None)
         if self.direction == "upgrade":
             closing = record.closing_statements(renderer, self.revision, arguments, runs, adopted)
         else:

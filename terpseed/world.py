@@ -11,6 +11,7 @@ process that applies one revision or all of them, online or offline.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import functools
@@ -25,6 +26,7 @@ from terpseed.adoption import Adoption
 from terpseed.cache import NoCache
 from terpseed.errors import SeedError
 from terpseed.params import SeedParams
+from terpseed.reach import reached
 from terpseed.schema_view import SchemaView
 from terpseed.schema_view import base as base_view
 from terpseed.schema_view import view as view_of
@@ -41,7 +43,8 @@ SEED_ID_LIMIT = 2_147_483_647  # INT's maximum: every TERP primary key is an INT
 # them, and a later ask generates them again: the same rows, since every
 # table's stream is seeded from (seed, revision, table) alone.  The full
 # scenario (about 200,000 rows with its updates) stays under it; -x scale=10
-# streams.
+# streams, and an upgrade then also lets each simulation dataset go after the
+# last step that can reach it (``release``).
 ROW_BUDGET = 250_000
 
 
@@ -197,8 +200,13 @@ class World:
         self.steps: dict[str, tuple[str, Step]] = {}
         self.updates: dict[str, tuple[str, Update]] = {}
         self._datasets: dict[str, object] = {}
+        self.builds: collections.Counter[str] = collections.Counter()  # a dataset built twice: let go too early
         self._update_rows: dict[str, list[dict]] = {}
+        self._order: list[Step | Update] = []  # the chain's order: an upgrade's
+        self._later: dict[int, frozenset[str]] = {}
+        self._streaming = False  # once above the row budget: rows and datasets go when done with
         for revision, step in steps:
+            self._order.append(step)
             if isinstance(step, Update):
                 key = update_key(revision, step)
                 if key in self.updates:
@@ -305,17 +313,43 @@ class World:
     def held_rows(self) -> int:
         return sum(map(len, self._rows.values())) + sum(map(len, self._update_rows.values()))
 
-    def release(self) -> None:
+    def release(self, after: Step | Update | None = None) -> None:
         """A step is done with the rows it asked for: above the row budget,
-        forget every table's rows (the datasets stay)."""
+        forget every table's rows.  ``after``: the step an upgrade has just
+        written, in the chain's order; then the simulation datasets no later
+        step can reach (terpseed/reach.py) go too, when the cache keeps the
+        rows a later step may read again (without it, those rows would be
+        generated again from their datasets).  Without it the datasets stay."""
         if self.held_rows() > self.row_budget:
             self._rows.clear()
             self._update_rows.clear()
             self._added.clear()
+            self._streaming = True
+        if self._streaming and after is not None and self.cache.enabled:
+            wanted = self._reached_after(after)
+            for name in [n for n in self._datasets if n not in wanted]:
+                del self._datasets[name]
+
+    def _reached_after(self, step: Step | Update) -> frozenset[str]:
+        """The datasets the steps after ``step`` may build or read: their
+        generators' and their tables' added-column providers' reach."""
+        from generators.added_columns import PROVIDERS
+
+        position = next(i for i, s in enumerate(self._order) if s is step)
+        if position not in self._later:
+            roots = []
+            for later in self._order[position + 1:]:
+                roots.append(later.generator)
+                if self.view.has(later.table):
+                    roots += [PROVIDERS[f"{later.table}.{c}"] for c in self.view.added_columns(later.table)
+                              if f"{later.table}.{c}" in PROVIDERS]
+            self._later[position] = frozenset(_name(f) for f in reached(roots))
+        return self._later[position]
 
     def dataset(self, builder) -> object:
-        name = f"{builder.__module__}.{builder.__qualname__}"
+        name = _name(builder)
         if name not in self._datasets:
+            self.builds[name] += 1
             if name in self._building:
                 raise SeedError(f"seed datasets depend on each other in a cycle at {name}")
             self._building.append(name)
@@ -387,6 +421,10 @@ class World:
         if not present:
             return {}
         return {row["id"]: {c: row[c] for c in present} for row in self.physical(table)}
+
+
+def _name(builder) -> str:
+    return f"{builder.__module__}.{builder.__qualname__}"
 
 
 def update_key(revision: str, update: Update) -> str:

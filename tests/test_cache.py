@@ -193,6 +193,10 @@ def test_rows_are_stored_by_column_and_come_back_equal_in_type_and_form():
     assert columns.decode(columns.encode([])) == []
     assert columns.encode([{"a": 1, "b": 2}, {"b": 2, "a": 1}]) is None  # key order differs
     assert columns.encode([{"a": 1, "b": 2}, {"a": 1}]) is None
+    same = [{"price": Decimal(text), "day": dt.date(2025, 1, 1)} for text in ("1.50", "1.50", "1.5")]
+    shared = columns.decode(columns.encode(same))  # one object per distinct text, exponent kept
+    assert shared == same and shared[0]["price"] is shared[1]["price"] is not shared[2]["price"]
+    assert shared[0]["day"] is shared[2]["day"] and str(shared[2]["price"]) == "1.5"
     aware = [{"id": 1, "at": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)}]
     assert columns.decode(columns.encode(aware)) == aware  # not text: kept as the value
     with pytest.raises(ValueError):  # a column short: never taken for rows

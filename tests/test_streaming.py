@@ -22,15 +22,19 @@ from terpseed.world import World
 from tests.support import ROOT, alembic_subprocess, build_schema, counts, run_alembic
 
 
-def _revision_hashes(scenario: str, row_budget: int | None) -> tuple[dict, World]:
+def _revision_hashes(scenario: str, row_budget: int | None, directions=("upgrade", "downgrade"),
+                     cache=None, scale: str = "1") -> tuple[dict, World]:
     script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
-    params = parse_seed_params({"scenario": scenario})
-    world = World(params, seed_steps(script)) if row_budget is None \
-        else World(params, seed_steps(script), row_budget=row_budget)
+    params = parse_seed_params({"scenario": scenario, "scale": scale})
+    world = World(params, seed_steps(script), cache=cache) if row_budget is None \
+        else World(params, seed_steps(script), row_budget=row_budget, cache=cache)
     run = SeedRun(params=params, renderer=SqlRenderer("mysql"), world=world)
     revisions = [(sc.revision, list(sc.module.STEPS)) for sc in reversed(list(script.walk_revisions()))]
-    hashes = {(revision, direction): render_revision(run, revision, steps, direction).sha256
-              for direction in ("upgrade", "downgrade") for revision, steps in revisions}
+    hashes = {}
+    for direction in directions:
+        for revision, steps in revisions:
+            hashes[revision, direction] = render_revision(run, revision, steps, direction).sha256
+            hashes[revision, "datasets"] = sorted(world._datasets)
     return hashes, world
 
 
@@ -43,6 +47,30 @@ def test_rows_let_go_and_generated_again_render_the_same_sql(scenario):
     assert streamed == kept
     assert kept_world.held_rows() > 0          # under the budget nothing was let go
     assert streamed_world.held_rows() == 0     # with budget 0 everything was
+
+
+def test_an_upgrade_lets_each_dataset_go_after_the_last_step_that_reaches_it(tmp_path):
+    """Above the row budget, with the cache keeping the rows, an upgrade lets
+    a simulation dataset go once no later step's code can reach it
+    (terpseed/reach.py): the trading simulation and the books are gone
+    before the last domains, none is built twice, and the SQL is the same."""
+    from terpseed.cache import PlanCache
+
+    def datasets(hashes: dict, revision: str) -> set[str]:
+        return {name.rpartition(".")[2] for name in hashes[revision, "datasets"]}
+
+    kept, kept_world = _revision_hashes("full", None, ("upgrade",), scale="0.2")
+    streamed, world = _revision_hashes("full", 0, ("upgrade",), PlanCache(tmp_path / "key"), scale="0.2")
+    assert {k: v for k, v in streamed.items() if k[1] == "upgrade"} \
+        == {k: v for k, v in kept.items() if k[1] == "upgrade"}
+    assert set(world.builds) == set(kept_world.builds) and len(world.builds) > 20
+    assert set(world.builds.values()) == {1}   # nothing let go that a later step built again
+    assert {"trade", "books"} <= datasets(kept, "0014_media_and_samples")  # kept under the budget
+    assert {"trade", "books"} <= datasets(streamed, "0011_crm")  # 0012 and 0013 still read the trade
+    assert datasets(streamed, "0013_storage") == set()          # nothing later reaches them
+    assert world._datasets == {}
+    _nocache, without = _revision_hashes("full", 0, ("upgrade",), scale="0.2")
+    assert len(without._datasets) == len(kept_world._datasets)  # without the cache they stay: no rebuild
 
 
 def test_quiet_silences_progress_and_plain_lines_name_each_revision(tmp_path):
