@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn,
-                           TimeRemainingColumn)
+if TYPE_CHECKING:  # rich is imported by the live display only, when it starts
+    from rich.progress import Progress, TaskID
 
 
 class SilentProgress:
@@ -95,6 +94,8 @@ class LiveProgress(PlainProgress):
     revision runs, then its summary line."""
 
     def __init__(self, stream: TextIO, offline: bool = False):
+        from rich.console import Console
+
         super().__init__(stream, offline)
         self.console = Console(file=stream)
         self._bars: Progress | None = None
@@ -105,6 +106,9 @@ class LiveProgress(PlainProgress):
         # Each bar is named by the revision's number and its table, cut to fit,
         # and the bar keeps a fixed width: at 80 columns every part shows (a
         # long name once squeezed the bar to nothing).
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeRemainingColumn)
+
         self._bars = Progress(
             TextColumn("{task.description}", table_column=_name_column()),
             BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(),

@@ -18,9 +18,7 @@ import functools
 import gc
 import random
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
-
-from faker import Faker
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from terpseed.adoption import Adoption
 from terpseed.cache import NoCache
@@ -30,6 +28,9 @@ from terpseed.reach import reached
 from terpseed.schema_view import SchemaView
 from terpseed.schema_view import base as base_view
 from terpseed.schema_view import view as view_of
+
+if TYPE_CHECKING:  # imported on first use: a run replayed from the cache never needs it
+    from faker import Faker
 
 # Seeded rows take ids from here up, far above what AUTO_INCREMENT gives the
 # application's own rows, so the two never collide and a downgrade can name
@@ -136,12 +137,14 @@ class GenContext:
         self.params: SeedParams = world.params
         self.scenario = world.params.scenario
         self.rng = stream(self.params.seed, revision, table)
-        self._fake: Faker | None = None
+        self._fake: "Faker | None" = None
 
     @property
-    def fake(self) -> Faker:
+    def fake(self) -> "Faker":
         """Faker seeded for this table only (its own stream, created on first use)."""
         if self._fake is None:
+            from faker import Faker
+
             fake = Faker("en_US", use_weighting=False)
             fake.seed_instance(stream(self.params.seed, self.revision, self.table + "/faker").getrandbits(63))
             self._fake = fake
