@@ -63,7 +63,7 @@ def _has_terp_schema(connection: sa.Connection) -> tuple[bool, bool]:
     from terpseed.schema.versions import VERSIONS
 
     names = set(sa.inspect(connection).get_table_names())
-    return any(names & set(v.metadata.tables) for v in VERSIONS), "alembic_version" in names
+    return any(names & v.tables for v in VERSIONS), "alembic_version" in names
 
 
 def print_summary(console: Console, counts: dict[str, int], title: str) -> None:

@@ -94,7 +94,7 @@ class SchemaView:
         first = origin(table)
         if first is None or VERSIONS.index(first) > VERSIONS.index(self.version):
             return None
-        columns = {c.name: c.name for c in first.metadata.tables[table].c}
+        columns = {c.name: c.name for c in first.table(table).c}
         values: dict[str, Value] = {}
         name = table
         for step in VERSIONS[VERSIONS.index(first) + 1:VERSIONS.index(self.version) + 1]:
@@ -123,7 +123,7 @@ class SchemaView:
                     values[new] = _chain(values.get(new, _identity), changes.converted_values[key])
         model = self.metadata.tables[name]
         columns = {g: (c if c in model.c else None) for g, c in columns.items()}
-        generated = first.metadata.tables[table]
+        generated = first.table(table)
         for g, c in columns.items():  # a column whose type changed: the value in the new type
             if c is not None:
                 coerce = _coercion(generated.c[g].type, model.c[c].type)
@@ -268,7 +268,7 @@ def literal_default(type_: sa.types.TypeEngine, text: str):
 def origin(table: str) -> SchemaVersion | None:
     """The first TERP version that has ``table`` (by that name)."""
     for known in VERSIONS:
-        if table in known.metadata.tables:
+        if table in known.tables:
             return known
     return None
 

@@ -162,3 +162,42 @@ def test_revisions_are_what_the_version_tool_writes():
         assert path.read_text(encoding="utf-8") == tool.revision_text(newer, older), path.name
     skeleton = tool.changes_text(version("2026-05-14"), version("2026-02-15"), ["column x.y is gone"])
     assert "TODO: column x.y is gone" in skeleton and 'version="2026-05-14"' in skeleton
+
+
+def test_a_version_builds_its_model_on_first_use_and_a_table_alone_when_asked():
+    """A run that writes TERP's newest schema reads, of the versions between,
+    only the tables they introduced (the generators' columns): those are
+    built alone, the same as in the whole model, and the whole model of a
+    version it does not write is never built (each costs 60-180 ms)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from alembic.config import Config\n"
+        "from alembic.script import ScriptDirectory\n"
+        "from terpseed.chain import seed_steps\n"
+        "from terpseed.schema_view import view\n"
+        "target = view('2026-05-14')\n"
+        "written = [s.table for _r, s in seed_steps(ScriptDirectory.from_config(Config('seed.ini')))"
+        " if target.has(s.table)]\n"
+        "built = [m for m, module in sys.modules.items()"
+        " if m.startswith('terpseed.schema.terp_') and 'metadata' in vars(module)]\n"
+        "print(len(written), *sorted(built))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    count, *built = out.stdout.split()
+    assert int(count) > 150
+    assert built == ["terpseed.schema.terp_2025_11_21", "terpseed.schema.terp_2026_05_14"]
+    middle = version("2026-02-15")
+    assert middle.tables == set(middle.metadata.tables)  # names without the model, the same
+    from terpseed.schema.versions import _alone
+
+    for name in sorted(middle.tables)[:40]:
+        alone, whole = _alone(middle.module, name), middle.metadata.tables[name]
+        assert alone.metadata is not whole.metadata
+        assert [(c.name, repr(c.type), c.nullable, c.primary_key, str(c.server_default and c.server_default.arg))
+                for c in alone.c] == \
+            [(c.name, repr(c.type), c.nullable, c.primary_key, str(c.server_default and c.server_default.arg))
+             for c in whole.c]
+        assert middle.table(name) is whole  # once the model is built, its own table

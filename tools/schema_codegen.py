@@ -13,7 +13,9 @@ differs, so no model can drift from its DDL.
 
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
 import uuid
 from pathlib import Path
 
@@ -35,8 +37,20 @@ exactly what the DDL creates, which ``tests/test_schema_chain.py`` checks.
 import sqlalchemy as sa
 
 from terpseed.schema.defaults import {defaults}
+'''
 
-metadata = sa.MetaData()
+FOOTER = '''
+def __getattr__(name: str) -> sa.MetaData:
+    """``metadata``, every table of the version, built on first use (a run that
+    needs only a few of an older version's tables builds those alone:
+    ``TABLES``, terpseed/schema/versions.py)."""
+    if name != "metadata":
+        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+    global metadata
+    metadata = sa.MetaData()
+    for make in TABLES.values():
+        make(metadata)
+    return metadata
 '''
 
 
@@ -104,7 +118,7 @@ def json_columns(conn: sa.Connection) -> set[tuple[str, str]]:
 
 def render_table(insp: sa.Inspector, name: str, rules: dict, json_cols: set = frozenset()) -> str:
     pk = insp.get_pk_constraint(name)["constrained_columns"]
-    lines = [f"sa.Table(\n    {name!r},\n    metadata,"]
+    lines = ["sa.Table(", f"    {name!r},", "    metadata,"]
     for col in insp.get_columns(name):
         args = [repr(col["name"]), render_type(col["type"], (name, col["name"]) in json_cols)]
         if col["name"] in pk:
@@ -142,7 +156,16 @@ def render_table(insp: sa.Inspector, name: str, rules: dict, json_cols: set = fr
         unique = ", unique=True" if ix.get("unique") else ""
         lines.append(f"    sa.Index({ix['name']!r}, {cols}{unique}),")
     lines.append(")")
-    return "\n".join(lines)
+    body = textwrap.indent("\n".join(lines), "    ").lstrip()
+    return f"def {_function(name)}(metadata: sa.MetaData) -> sa.Table:\n    return {body}"
+
+
+def _function(table: str) -> str:
+    """The name of the function that builds ``table``."""
+    name = "_" + re.sub(r"\W", "_", table)
+    if not name.isidentifier():
+        raise SystemExit(f"schema_codegen: table {table!r} gives no function name")
+    return name
 
 
 def render_module(conn: sa.Connection, ddl_name: str) -> str:
@@ -152,14 +175,19 @@ def render_module(conn: sa.Connection, ddl_name: str) -> str:
     json_cols = json_columns(conn)
     insp = sa.inspect(conn)
     names = sorted(insp.get_table_names())
-    tables = [render_table(insp, n, rules, json_cols) + "\n" for n in names]
+    tables = [render_table(insp, n, rules, json_cols) for n in names]
+    functions = [_function(n) for n in names]
+    if len(set(functions)) != len(functions):
+        raise SystemExit("schema_codegen: two tables give the same function name")
+    index = "TABLES = {  # table: the function that builds it into a MetaData\n" + "".join(
+        f"    {n!r}: {f},\n" for n, f in zip(names, functions)) + "}\n"
     longtext = any(isinstance(c["type"], mysql.LONGTEXT) and (n, c["name"]) not in json_cols
                    for n in names for c in insp.get_columns(n))
     imported = ["NOW", "NOW_ON_UPDATE"] + (["LONGTEXT"] if longtext else [])
     date = ddl_name.removeprefix("schema-").removesuffix(".sql")
     header = HEADER.format(date=date, count=len(names), ddl_name=ddl_name,
                            defaults=", ".join(imported))
-    return "\n".join([header] + tables)
+    return "\n\n\n".join([header.rstrip("\n"), *tables, index.rstrip("\n")]) + "\n\n" + FOOTER.format()
 
 
 def generate(ddl: Path, url: str) -> str:

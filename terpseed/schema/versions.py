@@ -20,6 +20,7 @@ a global::
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 
@@ -52,7 +53,22 @@ class SchemaVersion:
 
     @property
     def metadata(self) -> sa.MetaData:
+        """Every table of the version (the model module builds them on first use)."""
         return importlib.import_module(self.module).metadata
+
+    @property
+    def tables(self) -> frozenset[str]:
+        """The version's table names, without building its model."""
+        return frozenset(importlib.import_module(self.module).TABLES)
+
+    def table(self, name: str) -> sa.Table:
+        """One table of the version: from its model when that is built, else
+        built alone (a run that writes a newer version needs, of an older one,
+        only the tables that version introduced: their generators' columns)."""
+        module = importlib.import_module(self.module)
+        if "metadata" in vars(module):
+            return module.metadata.tables[name]
+        return _alone(self.module, name)
 
     @property
     def changes(self) -> VersionChanges | None:
@@ -69,6 +85,11 @@ VERSIONS: tuple[SchemaVersion, ...] = (
     SchemaVersion("2026-05-14", "b2e16915", "0004_terp_2026_05_14"),
     # tools/new_schema_version.py adds the next version above this line
 )
+
+
+@functools.lru_cache(maxsize=None)
+def _alone(module: str, name: str) -> sa.Table:
+    return importlib.import_module(module).TABLES[name](sa.MetaData())
 
 
 def version(date: str) -> SchemaVersion:
