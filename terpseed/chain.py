@@ -31,7 +31,7 @@ from terpseed.schema import metadata
 from terpseed.version_table import create_before_transactions
 from terpseed.version_table import guard as guard_version_table
 from terpseed.lock import seed_lock
-from terpseed.world import Step, World, collector_paused, update_key
+from terpseed.world import Step, World, collector_paused, frozen_at_exit, update_key
 
 SEED_VERSION_TABLE = "seed_version"
 
@@ -122,6 +122,7 @@ def _verify_approval(run: SeedRun, pending: list) -> None:
 
 
 def run_seed_chain(context) -> None:
+    frozen_at_exit()
     with reported_failures(), collector_paused():
         _run_seed_chain(context)
 

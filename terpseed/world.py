@@ -11,6 +11,7 @@ process that applies one revision or all of them, online or offline.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import datetime as dt
@@ -66,6 +67,24 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def frozen_at_exit() -> None:
+    """At the process's exit, skip the collector's last passes over every
+    object still alive (the schema models, a run's caches: 0.1 to 0.2 s of
+    a run replayed from the cache, more than half of what exiting took): an
+    exit handler moves them to the permanent generation, which the collector
+    never scans, and the operating system takes the memory back.  Reference
+    counting still frees what it frees; only cycles left to the very end are
+    not collected, which ends no connection or file of a run (each closes its
+    own).  In a process that runs many seeds (the tests) nothing changes
+    until it exits."""
+    if gc.freeze not in _AT_EXIT:
+        atexit.register(gc.freeze)
+        _AT_EXIT.append(gc.freeze)
+
+
+_AT_EXIT: list = []
 
 
 Generator = Callable[["GenContext"], Iterable[dict]]
