@@ -34,15 +34,15 @@ def unique_keys(table: sa.Table) -> list[list[str]]:
 
 
 def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
-                   chunk: int = 500) -> list[str]:
+                   held: set[str], chunk: int = 500) -> list[str]:
     """Rows already in the database that hold a unique value the seeds would write.
 
     Rows with the seed's own ids (a re-run) are not clashes, nor TERP's own
-    rows the seed adopts (terpseed/adoption.py), and an empty table has none:
-    its rows are not even generated for the look.
+    rows the seed adopts (terpseed/adoption.py), and an empty table has none
+    (``held``: the tables holding rows, ``occupied``): its rows are not even
+    generated for the look.
     """
     problems = []
-    held = occupied(connection, [world.view.table(n) for n in tables if world.view.has(n)])
     for name in tables:
         if not world.view.has(name):
             continue
@@ -71,7 +71,7 @@ def unique_clashes(connection: sa.Connection, world, tables: Iterable[str],
     return problems
 
 
-def id_clashes(connection: sa.Connection, world, tables: Iterable[str]) -> list[str]:
+def id_clashes(connection: sa.Connection, world, tables: Iterable[str], held: set[str]) -> list[str]:
     """Rows already at the ids the pending revisions would insert that the
     record (terpseed/record.py) does not give to a revision applied with these
     very arguments (whose rows a re-run leaves as they are): a user's rows
@@ -84,7 +84,6 @@ def id_clashes(connection: sa.Connection, world, tables: Iterable[str]) -> list[
     tables = list(tables)
     ours = record.recorded_runs(connection, tables, record.Arguments.of(world.params))
     problems = []
-    held = occupied(connection, [world.view.table(n) for n in tables if world.view.has(n)])
     for name in tables:
         if not world.view.has(name):
             continue
@@ -119,7 +118,8 @@ def occupied(connection: sa.Connection, tables: list[sa.Table], per_query: int =
 
 def require_no_clashes(connection: sa.Connection, world, tables: Iterable[str], shown_url: str) -> None:
     tables = list(tables)
-    problems = id_clashes(connection, world, tables) + unique_clashes(connection, world, tables)
+    held = occupied(connection, [world.view.table(n) for n in tables if world.view.has(n)])  # rows at all
+    problems = id_clashes(connection, world, tables, held) + unique_clashes(connection, world, tables, held)
     if problems:
         raise SeedError(
             f"{shown_url} already has rows in the way of the seed; nothing was written. "
