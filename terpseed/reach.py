@@ -65,7 +65,7 @@ def _refers_to(obj: object) -> tuple[object, ...]:
             out += value
         else:
             out.append(value)
-    return tuple(v for v in (_function(v) or v for v in out) if _ours(v) and (callable(v)))
+    return tuple(v for v in (_function(v) or v for v in out) if callable(v) and _ours(v))
 
 
 def _function(obj: object):
