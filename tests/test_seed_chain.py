@@ -1,7 +1,8 @@
 """The seed chain end to end: upgrade, re-apply, downgrade, alembic commands.
 
 The mechanics are the same at any volume, so these run the light scenario;
-the full scenario's data is checked by test_trade_data / test_finance_data.
+the full scenario's data is checked by test_trade_data / test_finance_data,
+and its downgrade on MariaDB by the last test here, after every reader.
 
 Each test runs on SQLite (schema built by the schema chain) and on MariaDB
 (schema loaded from the shared DDL file alone, as in production).
@@ -9,6 +10,7 @@ Each test runs on SQLite (schema built by the schema chain) and on MariaDB
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from terpseed.schema import metadata
@@ -102,3 +104,16 @@ def test_different_seed_gives_a_different_business(tmp_path):
         names.append([row[2] for row in snapshot(url)["clients"]])
     assert names[0] != names[1]
     assert len(names[0]) == len(names[1])
+
+
+@pytest.mark.mariadb
+@pytest.mark.takes_down
+def test_the_full_seed_comes_out_whole(full_mariadb):
+    """The session's full MariaDB seed, once every test that reads it is done
+    (``takes_down``: scheduled last of its group): ``downgrade base`` takes
+    out every row of every domain at full volume (a user's rows staying is
+    proven on light, above)."""
+    url = full_mariadb.url.render_as_string(hide_password=False)
+    alembic_ok("-x", f"url={url}", "downgrade", "base")
+    left = {t: n for t, n in counts(url).items() if n}
+    assert left == {}, f"downgrade base of the full scenario left rows: {left}"
