@@ -69,6 +69,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@functools.cache
 def frozen_at_exit() -> None:
     """At the process's exit, skip the collector's last passes over every
     object still alive (the schema models, a run's caches: 0.1 to 0.2 s of
@@ -78,13 +79,8 @@ def frozen_at_exit() -> None:
     counting still frees what it frees; only cycles left to the very end are
     not collected, which ends no connection or file of a run (each closes its
     own).  In a process that runs many seeds (the tests) nothing changes
-    until it exits."""
-    if gc.freeze not in _AT_EXIT:
-        atexit.register(gc.freeze)
-        _AT_EXIT.append(gc.freeze)
-
-
-_AT_EXIT: list = []
+    until it exits.  Registered once a process."""
+    atexit.register(gc.freeze)
 
 
 Generator = Callable[["GenContext"], Iterable[dict]]
