@@ -311,13 +311,12 @@ class World:
     def added(self, table: str, column: str) -> dict[int, object] | None:
         """{row id: value} of a column a later TERP version added to ``table``,
         from its provider; None when it has none (NULL or its default)."""
-        from generators.added_columns import PROVIDERS
-
-        key = f"{table}.{column}"
-        if key not in PROVIDERS:
+        provider = _provider(table, column)
+        if provider is None:
             return None
+        key = f"{table}.{column}"
         if key not in self._added:
-            self._added[key] = PROVIDERS[key](GenContext(self, "added", key))
+            self._added[key] = provider(GenContext(self, "added", key))
         return self._added[key]
 
     def inserted(self, table: str) -> list[dict]:
@@ -351,16 +350,13 @@ class World:
     def _reached_after(self, step: Step | Update) -> frozenset[str]:
         """The datasets the steps after ``step`` may build or read: their
         generators' and their tables' added-column providers' reach."""
-        from generators.added_columns import PROVIDERS
-
         position = next(i for i, s in enumerate(self._order) if s is step)
         if position not in self._later:
             roots = []
             for later in self._order[position + 1:]:
                 roots.append(later.generator)
                 if self.view.has(later.table):
-                    roots += [PROVIDERS[f"{later.table}.{c}"] for c in self.view.added_columns(later.table)
-                              if f"{later.table}.{c}" in PROVIDERS]
+                    roots += filter(None, (_provider(later.table, c) for c in self.view.added_columns(later.table)))
             self._later[position] = frozenset(_name(f) for f in reached(roots))
         return self._later[position]
 
@@ -439,6 +435,13 @@ class World:
         if not present:
             return {}
         return {row["id"]: {c: row[c] for c in present} for row in self.physical(table)}
+
+
+def _provider(table: str, column: str):
+    """The provider of a column a later TERP version added (generators/added_columns.py), or None."""
+    from generators.added_columns import PROVIDERS
+
+    return PROVIDERS.get(f"{table}.{column}")
 
 
 def _name(builder) -> str:

@@ -135,8 +135,8 @@ def any_terp_db(request, tmp_path):
 def full_mariadb(mariadb_server):
     """The full scenario on MariaDB created from the DDL file, shared by the
     data tests (read only).  After them, one test (marked ``takes_down``,
-    scheduled last of its group) moves it up TERP's schema chain and back and
-    takes the seed out: tests/test_schema_conversions.py."""
+    scheduled last of its group) takes the seed out and finds no row left:
+    tests/test_seed_chain.py."""
     url = mariadb_server.create("full")
     build_schema(url, "ddl")
     alembic_ok("-x", f"url={url}", "-x", "scenario=full", "upgrade", "head")

@@ -18,7 +18,7 @@ from terpseed.params import parse_seed_params
 from terpseed.progress import LiveProgress, PlainProgress, SilentProgress, progress_for
 from terpseed.render import SqlRenderer
 from terpseed.runtime import SeedRun, render_revision
-from terpseed.world import World
+from terpseed.world import ROW_BUDGET, World
 from tests.support import ROOT, alembic_subprocess, build_schema, counts, run_alembic
 
 
@@ -26,8 +26,8 @@ def _revision_hashes(scenario: str, row_budget: int | None, directions=("upgrade
                      cache=None, scale: str = "1") -> tuple[dict, World]:
     script = ScriptDirectory.from_config(Config(str(ROOT / "seed.ini")))
     params = parse_seed_params({"scenario": scenario, "scale": scale})
-    world = World(params, seed_steps(script), cache=cache) if row_budget is None \
-        else World(params, seed_steps(script), row_budget=row_budget, cache=cache)
+    world = World(params, seed_steps(script), row_budget=ROW_BUDGET if row_budget is None else row_budget,
+                  cache=cache)
     run = SeedRun(params=params, renderer=SqlRenderer("mysql"), world=world)
     revisions = [(sc.revision, list(sc.module.STEPS)) for sc in reversed(list(script.walk_revisions()))]
     hashes = {}

@@ -45,7 +45,7 @@ def __getattr__(name: str) -> sa.MetaData:
     needs only a few of an older version's tables builds those alone:
     ``TABLES``, terpseed/schema/versions.py)."""
     if name != "metadata":
-        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     global metadata
     metadata = sa.MetaData()
     for make in TABLES.values():
@@ -187,7 +187,7 @@ def render_module(conn: sa.Connection, ddl_name: str) -> str:
     date = ddl_name.removeprefix("schema-").removesuffix(".sql")
     header = HEADER.format(date=date, count=len(names), ddl_name=ddl_name,
                            defaults=", ".join(imported))
-    return "\n\n\n".join([header.rstrip("\n"), *tables, index.rstrip("\n")]) + "\n\n" + FOOTER.format()
+    return "\n\n\n".join([header.rstrip("\n"), *tables, index.rstrip("\n")]) + "\n\n" + FOOTER
 
 
 def generate(ddl: Path, url: str) -> str:
